@@ -1,0 +1,63 @@
+# Research Warehouse — set-up, run, test. Everything starts from a machine with only Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
+
+export RW_HOME ?= $(CURDIR)/var
+export RW_INBOX ?= $(CURDIR)/data/inbox
+export DAGSTER_HOME ?= $(RW_HOME)/dagster
+# profiles.yml reads the build database path; parsing needs one even when nothing runs.
+export RW_BUILD_DB ?= $(RW_HOME)/build/research.duckdb
+# No network at run time: no usage statistics from dbt, Dagster or Great Expectations.
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := false
+export DAGSTER_DISABLE_TELEMETRY := 1
+
+.PHONY: setup run test dev eval bench-extract bench-queries docs clean
+
+setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# The dbt manifest must exist before Dagster imports the definitions.
+$(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
+	$(BIN)/dagster-dbt project prepare-and-package --file pipelines/defs/resources.py
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+run: setup
+	$(BIN)/research-warehouse run --inbox data/samples
+
+test: setup
+	$(BIN)/python -m pytest
+
+dev: setup
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+eval: setup
+	RW_HOME=$(RW_HOME)/eval $(BIN)/research-warehouse run --inbox ../shared/corpus/dev/reports
+	$(BIN)/python ../shared/eval/score.py $(RW_HOME)/eval/warehouse/research.duckdb ../shared/corpus/dev/gold
+
+bench-extract: setup
+	$(BIN)/pip install --quiet 'quantulum3==0.9.2'
+	$(BIN)/python benchmarks/bench_extract.py ../shared/corpus/dev
+
+bench-queries: setup
+	$(BIN)/python benchmarks/bench_queries.py
+
+docs: setup
+	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
+
+clean:
+	rm -rf $(VENV) var dbt_project/target dbt_project/logs

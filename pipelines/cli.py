@@ -1,0 +1,146 @@
+"""`research-warehouse`: run the pipeline in-process and manage the quarantine from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+
+from pipelines.settings import Settings, settings_from_env
+
+PUBLISHED_KEY = ("warehouse", "research_duckdb")
+
+
+def _apply_locations(args: argparse.Namespace) -> Settings:
+    """Flags override RW_INBOX/RW_HOME; the environment is what every part of the code reads."""
+    if getattr(args, "inbox", None):
+        os.environ["RW_INBOX"] = str(args.inbox)
+    if args.home:
+        os.environ["RW_HOME"] = str(args.home)
+    settings = settings_from_env()
+    os.environ["RW_INBOX"], os.environ["RW_HOME"] = str(settings.inbox), str(settings.home)
+    return settings
+
+
+def _why_not_published(result, build_db) -> str:
+    from pipelines.core.validation_audit import failed_blocking_expectations
+
+    failed = failed_blocking_expectations(build_db, result.run_id)
+    if failed:
+        return "blocking check failed: " + "; ".join(failed)
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            message = error.message.strip().splitlines()[0] if error else "unknown error"
+            return f"step {event.step_key} failed: {message}"
+    return "the publish step did not run"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute the warehouse job in-process and print what happened."""
+    settings = _apply_locations(args)
+    settings.ensure_dirs()
+    from dagster import AssetKey, DagsterInstance
+
+    from pipelines.core import runs
+    from pipelines.core.lock import RunInProgress, exclusive_run
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("research_warehouse")
+    run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": args.full_refresh}}}}
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    try:
+        with exclusive_run(settings.lock_file):
+            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+            published = any(event.asset_key == AssetKey(list(PUBLISHED_KEY))
+                            for event in result.get_asset_materialization_events())
+            if not published and settings.build_db.exists():
+                runs.close_run(settings.build_db, result.run_id, datetime.now(), published=False,
+                               outcome="not published: " + _why_not_published(result, settings.build_db))
+    except RunInProgress as refused:
+        print(f"refused: {refused}", file=sys.stderr)
+        return 3
+    record = runs.run_record(settings.build_db, result.run_id) if settings.build_db.exists() else None
+    _print_summary(settings, result.run_id, record)
+    return 0 if published else 1
+
+
+def _print_summary(settings: Settings, run_id: str, record: dict | None) -> None:
+    from pipelines.core.build_db import connect
+
+    print(f"run {run_id}")
+    if record is None:
+        print("not published: the run failed before it was recorded")
+        return
+    with connect(settings.build_db, read_only=True) as con:
+        counts = dict(con.execute("select status, count(*) from audit.files where run_id = ? group by 1",
+                                  [run_id]).fetchall())
+    print(f"files received:    {record['files_received'] or 0}")
+    for status in ("loaded", "duplicate", "quarantined"):
+        print(f"  {status + ':':16} {counts.get(status, 0)}")
+    print(f"reports loaded:    {record['reports_loaded'] or 0}")
+    if record["published"]:
+        print(f"published:         yes → {settings.warehouse_db}")
+    else:
+        print(f"published:         no ({record['outcome']})")
+        print(f"warehouse:         {settings.warehouse_db} (previous version left in place)")
+
+
+def quarantine(args: argparse.Namespace) -> int:
+    """List quarantined files, or send them back through the current extractor."""
+    settings = _apply_locations(args)
+    from pipelines.core import build_db
+
+    if not settings.build_db.exists():
+        print("no runs yet: nothing is quarantined")
+        return 0
+    if args.action == "list":
+        rows = build_db.quarantined_files(settings.build_db)
+        for source_file, reason, received_at in rows:
+            print(f"{received_at:%Y-%m-%d %H:%M:%S}  {source_file!r}  {reason}")
+        print(f"{len(rows)} quarantined file(s)")
+        return 0
+    from pipelines.core.lock import RunInProgress, exclusive_run
+
+    try:
+        with exclusive_run(settings.lock_file):
+            count = build_db.requeue_quarantined(settings.build_db)
+    except RunInProgress as refused:
+        print(f"refused: {refused}", file=sys.stderr)
+        return 3
+    print(f"{count} quarantined file(s) queued for extraction; re-running the pipeline")
+    args.full_refresh = False
+    return run(args)
+
+
+def reextract(args: argparse.Namespace) -> int:
+    """Re-extract every landed report with the current extractor, then rebuild and publish."""
+    settings = _apply_locations(args)
+    from pipelines.core import build_db
+
+    if settings.build_db.exists():
+        print(f"{build_db.requeue_all(settings.build_db)} report file(s) queued for re-extraction")
+    return run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="research-warehouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="receive the inbox, build, validate and publish")
+    run_parser.add_argument("--inbox", help="folder of incoming reports (default $RW_INBOX or data/inbox)")
+    run_parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental dbt models")
+    run_parser.set_defaults(handler=run)
+    quarantine_parser = commands.add_parser("quarantine", help="list or retry quarantined files")
+    quarantine_parser.add_argument("action", choices=["list", "retry"])
+    quarantine_parser.set_defaults(handler=quarantine, full_refresh=False)
+    reextract_parser = commands.add_parser("reextract", help="re-extract every report with this extractor")
+    reextract_parser.set_defaults(handler=reextract, full_refresh=True)
+    for sub in (run_parser, quarantine_parser, reextract_parser):
+        sub.add_argument("--home", help="warehouse home (default $RW_HOME or var)")
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

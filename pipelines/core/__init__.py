@@ -1,0 +1,1 @@
+"""Dagster-free building blocks: landing store, build database, publishing, validation."""

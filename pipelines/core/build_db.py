@@ -1,0 +1,169 @@
+"""The build database: raw extraction tables and the audit trail, written before dbt runs.
+
+Connections are short-lived (`with connect(...)`) because dbt opens the same file from a
+subprocess and DuckDB allows one writer process at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.core.landing import DUPLICATE, LOADED, QUARANTINED, RECEIVED, ReceivedFile
+from pipelines.extraction import schema
+
+RAW_TABLES = tuple(name for name in schema.FRAMES if name != "failures")
+TEXTS = {"report_id": pl.String, "encoding": pl.String, "text": pl.String}
+LINEAGE_COLUMNS = "extractor_version VARCHAR, loaded_at TIMESTAMP"
+
+AUDIT_DDL = """
+create schema if not exists raw;
+create schema if not exists audit;
+create table if not exists audit.files (
+    source_file varchar not null, content_sha256 varchar, size_bytes bigint not null,
+    received_at timestamp not null, status varchar not null, reason varchar, report_id varchar,
+    mtime_ns bigint not null, run_id varchar, updated_at timestamp
+);
+create table if not exists audit.runs (
+    run_id varchar primary key, started_at timestamp not null, finished_at timestamp,
+    files_received integer, reports_loaded integer, files_quarantined integer,
+    published boolean not null default false, extractor_version varchar, outcome varchar
+);
+create table if not exists audit.validations (
+    run_id varchar not null, suite varchar not null, expectation varchar not null,
+    table_name varchar not null, success boolean not null, unexpected_count bigint,
+    blocking boolean not null, level varchar, evaluated_at timestamp
+);
+"""
+
+_DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT",
+                 pl.Float64: "DOUBLE", pl.Datetime("us"): "TIMESTAMP"}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    """The DuckDB column type for a Polars dtype used in `schema`."""
+    if isinstance(dtype, pl.List):
+        return duckdb_type(dtype.inner) + "[]"
+    return _DUCKDB_TYPES[dtype]
+
+
+def table_ddl(table: str, columns: dict[str, pl.DataType]) -> str:
+    body = ", ".join(f"{name} {duckdb_type(dtype)}" for name, dtype in columns.items())
+    return f"create table if not exists {table} ({body}, {LINEAGE_COLUMNS})"
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False):
+    """A short-lived connection to a DuckDB file (closed on exit)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def initialize(path: Path) -> None:
+    """Create the raw and audit schemas and tables if missing (idempotent)."""
+    with connect(path) as con:
+        con.execute(AUDIT_DDL)
+        for name in RAW_TABLES:
+            con.execute(table_ddl(f"raw.{name}", schema.FRAMES[name]))
+        con.execute(table_ddl("raw.report_texts", TEXTS))
+
+
+def known_files(path: Path) -> tuple[set[tuple[str, int, int]], dict[str, str]]:
+    """Files already received (name, size, mtime) and the first file of each landed content."""
+    with connect(path, read_only=True) as con:
+        seen = {(f, s, m) for f, s, m in con.execute(
+            "select source_file, size_bytes, mtime_ns from audit.files").fetchall()}
+        first = dict(con.execute("""
+            select content_sha256, arg_min(source_file, received_at) from audit.files
+            where content_sha256 is not null and status <> 'duplicate' group by 1""").fetchall())
+    return seen, first
+
+
+def record_received(path: Path, files: Iterable[ReceivedFile], run_id: str) -> None:
+    """Append newly received files to `audit.files`."""
+    rows = [(f.source_file, f.content_sha256, f.size_bytes, f.received_at, f.status, f.reason,
+             f.report_id, f.mtime_ns, run_id, f.received_at) for f in files]
+    if not rows:
+        return
+    with connect(path) as con:
+        con.executemany("insert into audit.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def pending_extraction(path: Path, extractor_version: str) -> list[tuple[str, str]]:
+    """(report_id, content_sha256) of landed reports not yet extracted by this extractor version."""
+    with connect(path, read_only=True) as con:
+        return con.execute("""
+            select distinct f.report_id, f.content_sha256 from audit.files f
+            where f.status = ?
+               or (f.status = ? and not exists (
+                    select 1 from raw.reports r
+                    where r.report_id = f.report_id and r.extractor_version = ?))
+            order by 1""", [RECEIVED, LOADED, extractor_version]).fetchall()
+
+
+def load_batch(path: Path, frames: dict[str, pl.DataFrame], texts: pl.DataFrame,
+               extractor_version: str, loaded_at: datetime) -> None:
+    """Replace the raw rows of one batch of reports and settle their files' status, atomically.
+
+    Reports in `frames["failures"]` are quarantined with their reason; the others are loaded.
+    """
+    failures = frames["failures"]
+    with connect(path) as con:
+        con.begin()
+        ids = pl.concat([frames["reports"].select("report_id"), failures.select("report_id")])
+        con.register("batch_ids", ids.to_arrow())
+        lineage = pl.DataFrame({"extractor_version": [extractor_version], "loaded_at": [loaded_at]})
+        for name, frame in [*((n, frames[n]) for n in RAW_TABLES), ("report_texts", texts)]:
+            con.execute(f"delete from raw.{name} where report_id in (select report_id from batch_ids)")
+            stamped = frame.join(lineage, how="cross")
+            con.register("batch_rows", stamped.to_arrow())
+            con.execute(f"insert into raw.{name} by name select * from batch_rows")
+            con.unregister("batch_rows")
+        con.execute("""
+            update audit.files set status = ?, reason = null, updated_at = ?
+            where status in (?, ?) and report_id in (select report_id from raw.reports)
+              and report_id in (select report_id from batch_ids)""",
+                    [LOADED, loaded_at, RECEIVED, LOADED])
+        con.register("batch_failures", failures.to_arrow())
+        con.execute("""
+            update audit.files f set status = ?, reason = b.reason, updated_at = ?
+            from batch_failures b where f.report_id = b.report_id and f.status in (?, ?)""",
+                    [QUARANTINED, loaded_at, RECEIVED, LOADED])
+        # A duplicate of quarantined content carries the same reason (its report_id stays).
+        con.execute("""
+            update audit.files f set reason = b.reason
+            from batch_failures b where f.report_id = b.report_id and f.status = ?""", [DUPLICATE])
+        con.commit()
+
+
+def quarantined_files(path: Path) -> list[tuple[str, str, datetime]]:
+    """(source_file, reason, received_at) of every quarantined file, newest first."""
+    with connect(path, read_only=True) as con:
+        return con.execute("""
+            select source_file, reason, received_at from audit.files where status = ?
+            order by received_at desc, source_file""", [QUARANTINED]).fetchall()
+
+
+def requeue_quarantined(path: Path) -> int:
+    """Send quarantined files whose bytes were landed back to extraction; returns how many."""
+    with connect(path) as con:
+        return con.execute("""
+            update audit.files set status = ?, reason = null, updated_at = now()
+            where status = ? and content_sha256 is not null""", [RECEIVED, QUARANTINED]).fetchone()[0]
+
+
+def requeue_all(path: Path) -> int:
+    """Send every loaded report back to extraction (after an extractor change); returns how many."""
+    with connect(path) as con:
+        return con.execute("""
+            update audit.files set status = ?, updated_at = now()
+            where status = ?""", [RECEIVED, LOADED]).fetchone()[0]

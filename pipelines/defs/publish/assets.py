@@ -1,0 +1,28 @@
+"""Publish: swap the validated build into the read-only BI warehouse file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dagster import AssetExecutionContext, MaterializeResult, asset
+
+from pipelines.core import runs
+from pipelines.core.publish import publish
+from pipelines.defs.resources import WarehouseResource
+from pipelines.defs.transform.assets import warehouse_models
+
+
+@asset(key=["warehouse", "research_duckdb"], deps=[warehouse_models], group_name="publish",
+       kinds={"duckdb"})
+def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    """The BI warehouse file, replaced atomically once every blocking check has passed."""
+    settings = warehouse.settings()
+    # The run is recorded as published inside the copy itself, then corrected if the copy fails.
+    runs.close_run(settings.build_db, context.run_id, datetime.now(), published=True, outcome="published")
+    try:
+        path = publish(settings.build_db, settings.warehouse_db)
+    except Exception as error:
+        runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False,
+                       outcome=f"publish failed: {error}")
+        raise
+    return MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size})

@@ -1,0 +1,35 @@
+"""Close the audit record of runs that ended without publishing (blocked or failed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dagster import DagsterRunStatus, DefaultSensorStatus, RunStatusSensorContext, run_status_sensor
+
+from pipelines.core import runs
+from pipelines.defs.jobs import warehouse_job
+from pipelines.settings import settings_from_env
+
+
+def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
+    build_db = settings_from_env().build_db
+    if not build_db.exists():
+        return
+    record = runs.run_record(build_db, context.dagster_run.run_id)
+    if record is not None and not record["published"]:
+        runs.close_run(build_db, context.dagster_run.run_id, datetime.now(), published=False,
+                       outcome=outcome)
+
+
+@run_status_sensor(run_status=DagsterRunStatus.SUCCESS, monitored_jobs=[warehouse_job],
+                   default_status=DefaultSensorStatus.RUNNING)
+def record_blocked_runs(context: RunStatusSensorContext):
+    """Marks a finished run that skipped publishing (a blocking check failed) in audit.runs."""
+    _close_unpublished(context, "not published: a blocking check failed")
+
+
+@run_status_sensor(run_status=DagsterRunStatus.FAILURE, monitored_jobs=[warehouse_job],
+                   default_status=DefaultSensorStatus.RUNNING)
+def record_failed_runs(context: RunStatusSensorContext):
+    """Marks a failed run as not published in audit.runs."""
+    _close_unpublished(context, "not published: the run failed")

@@ -1,0 +1,26 @@
+"""Transform: the dbt project (staging → intermediate → marts) built on the build database."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import AssetExecutionContext, Config
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from pipelines.defs.resources import WarehouseResource, dbt_project
+from pipelines.defs.transform.translator import WarehouseDbtTranslator
+
+
+class DbtBuildConfig(Config):
+    full_refresh: bool = False  # rebuild incremental models from scratch
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+            dagster_dbt_translator=WarehouseDbtTranslator())
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
+                     warehouse: WarehouseResource, config: DbtBuildConfig):
+    """Seeds, snapshots, models and dbt tests of the warehouse, built with `dbt build`."""
+    # dbt runs as a subprocess that inherits this environment; profiles.yml reads the path from it.
+    os.environ["RW_BUILD_DB"] = str(warehouse.settings().build_db)
+    args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+    yield from dbt.cli(args, context=context).stream()

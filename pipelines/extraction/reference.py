@@ -1,0 +1,22 @@
+"""Reference data shared with dbt: the seed CSVs under `dbt_project/seeds` are the one source."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+
+
+def read_seed(name: str) -> pl.DataFrame:
+    """A seed CSV as a frame of strings (codes such as 000001 keep their leading zeros)."""
+    return pl.read_csv(SEEDS_DIR / f"{name}.csv", infer_schema=False)
+
+
+@cache
+def industry_names_cn() -> tuple[str, ...]:
+    """Shenwan level-1 industry names in Chinese, longest first so prefixes match greedily."""
+    names = read_seed("shenwan_industries")["name_cn"].to_list()
+    return tuple(sorted(names, key=len, reverse=True))

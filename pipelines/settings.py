@@ -1,0 +1,67 @@
+"""Where everything lives: the one source of truth for paths, configured by environment.
+
+`RW_INBOX` is the folder reports arrive in; `RW_HOME` holds the landing store, the build
+database, staged extraction batches, Data Docs and the published warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+DEFAULT_SETTLE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path
+    home: Path
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    # A file younger than this may still be being written; it waits for the next run.
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.home / "staging"
+
+    @property
+    def build_db(self) -> Path:
+        return self.home / "build" / "research.duckdb"
+
+    @property
+    def warehouse_db(self) -> Path:
+        return self.home / "warehouse" / "research.duckdb"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        return self.home / "data_docs"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.home / "run.lock"
+
+    def ensure_dirs(self) -> None:
+        """Create the folders under RW_HOME (idempotent)."""
+        for folder in (self.landing_dir, self.staging_dir, self.build_db.parent,
+                       self.warehouse_db.parent, self.data_docs_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def settings_from_env(inbox: str | Path | None = None, home: str | Path | None = None) -> Settings:
+    """Settings from arguments, else `RW_INBOX`/`RW_HOME`/`RW_MAX_FILE_BYTES`/`RW_SETTLE_SECONDS`."""
+    return Settings(
+        inbox=Path(inbox or os.environ.get("RW_INBOX", "data/inbox")).resolve(),
+        home=Path(home or os.environ.get("RW_HOME", "var")).resolve(),
+        max_file_bytes=int(os.environ.get("RW_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)),
+        settle_seconds=float(os.environ.get("RW_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS)),
+    )

@@ -1,0 +1,62 @@
+"""The build database: audit trail and atomic batch loads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.core import build_db
+from pipelines.core.landing import DUPLICATE, RECEIVED, ReceivedFile
+from pipelines.extraction import schema
+
+NOW = datetime(2026, 1, 1, 8, 0)
+
+
+def empty_frames() -> dict[str, pl.DataFrame]:
+    return {name: pl.DataFrame(schema=columns) for name, columns in schema.FRAMES.items()}
+
+
+def received(name: str, sha: str, status: str = RECEIVED) -> ReceivedFile:
+    return ReceivedFile(name, sha, 10, 1, NOW, status, None, sha[:16])
+
+
+def test_raw_tables_follow_the_extraction_schema(tmp_path: Path) -> None:
+    db = tmp_path / "build.duckdb"
+    build_db.initialize(db)
+    build_db.initialize(db)  # idempotent
+    with duckdb.connect(str(db)) as con:
+        columns = con.execute("select column_name, data_type from information_schema.columns "
+                              "where table_schema = 'raw' and table_name = 'claims'").fetchall()
+    assert ("cited_pages", "INTEGER[]") in columns and ("extractor_version", "VARCHAR") in columns
+
+
+def test_load_batch_loads_good_reports_and_quarantines_failures(tmp_path: Path) -> None:
+    db = tmp_path / "build.duckdb"
+    build_db.initialize(db)
+    good, bad = "a" * 64, "b" * 64
+    build_db.record_received(db, [received("good.txt", good), received("bad.txt", bad),
+                                  received("good copy.txt", good, DUPLICATE)], "run-1")
+    assert build_db.pending_extraction(db, "1.0") == [(good[:16], good), (bad[:16], bad)]
+    frames = empty_frames()
+    frames["reports"] = pl.DataFrame([{"report_id": good[:16], "title": "t"}], schema=schema.REPORTS)
+    frames["claims"] = pl.DataFrame([{"report_id": good[:16], "claim_seq": 1, "cited_pages": [3, 4]}],
+                                    schema=schema.CLAIMS)
+    frames["failures"] = pl.DataFrame([{"report_id": bad[:16], "reason": "no source line"}],
+                                      schema=schema.FAILURES)
+    texts = pl.DataFrame([{"report_id": good[:16], "encoding": "utf-8", "text": "t"}], schema=build_db.TEXTS)
+    build_db.load_batch(db, frames, texts, "1.0", NOW)
+    build_db.load_batch(db, frames, texts, "1.0", NOW)  # replaying a batch changes nothing
+    with duckdb.connect(str(db)) as con:
+        statuses = con.execute("select source_file, status, reason from audit.files order by 1").fetchall()
+        claims = con.execute("select report_id, cited_pages, extractor_version from raw.claims").fetchall()
+    assert statuses == [("bad.txt", "quarantined", "no source line"),
+                        ("good copy.txt", "duplicate", None), ("good.txt", "loaded", None)]
+    assert claims == [(good[:16], [3, 4], "1.0")]
+    assert build_db.pending_extraction(db, "1.0") == []
+    assert build_db.pending_extraction(db, "2.0") == [(good[:16], good)]  # a new extractor re-extracts
+    assert build_db.quarantined_files(db) == [("bad.txt", "no source line", NOW)]
+    assert build_db.requeue_quarantined(db) == 1
+    assert build_db.pending_extraction(db, "1.0") == [(bad[:16], bad)]
