@@ -6,6 +6,7 @@ INSTALLED := $(VENV)/.installed
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 export RW_HOME ?= $(CURDIR)/var
 export RW_INBOX ?= $(CURDIR)/data/inbox
 export DAGSTER_HOME ?= $(RW_HOME)/dagster

@@ -32,6 +32,8 @@ def _why_not_published(result, build_db) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
+            while error is not None and error.cause is not None:  # the user code's own error
+                error = error.cause
             message = error.message.strip().splitlines()[0] if error else "unknown error"
             return f"step {event.step_key} failed: {message}"
     return "the publish step did not run"

@@ -14,9 +14,11 @@ from pipelines.defs.publish.sensors import record_blocked_runs, record_failed_ru
 from pipelines.defs.resources import build_resources
 from pipelines.defs.schedules import nightly_warehouse
 from pipelines.defs.transform.assets import warehouse_models
+from pipelines.defs.validate.checks import all_checks
 
 defs = Definitions(
     assets=[received_files, extracted_batches, raw_tables, warehouse_models, published_warehouse],
+    asset_checks=all_checks,
     jobs=[warehouse_job],
     schedules=[nightly_warehouse],
     sensors=[inbox_sensor, record_blocked_runs, record_failed_runs],

@@ -37,7 +37,8 @@ create table if not exists audit.runs (
 create table if not exists audit.validations (
     run_id varchar not null, suite varchar not null, expectation varchar not null,
     table_name varchar not null, success boolean not null, unexpected_count bigint,
-    blocking boolean not null, level varchar, evaluated_at timestamp
+    blocking boolean not null, level varchar, evaluated_at timestamp,
+    stage varchar  -- 'extract' (row checks that quarantine reports) or 'check' (asset checks)
 );
 """
 

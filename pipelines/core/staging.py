@@ -26,8 +26,8 @@ from pipelines.settings import Settings
 
 DEFAULT_BATCH_SIZE = 1000
 
-# Given one batch's frames, returns {report_id: reason} for reports to quarantine.
-RowValidator = Callable[[dict[str, pl.DataFrame]], dict[str, str]]
+# Given one batch's frames and decoded texts, returns {report_id: reason} for reports to quarantine.
+RowValidator = Callable[[dict[str, pl.DataFrame], pl.DataFrame], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,9 @@ def extract_to_staging(settings: Settings, *, row_validator: RowValidator | None
         docs, texts, decode_failures = _decode_batch(settings.landing_dir, batch)
         frames = extract_reports(docs)
         frames = _quarantine(frames, dict(decode_failures))
-        if row_validator is not None:
-            frames = _quarantine(frames, row_validator(frames))
         text_frame = pl.DataFrame(texts, schema=build_db.TEXTS, orient="row")
+        if row_validator is not None:
+            frames = _quarantine(frames, row_validator(frames, text_frame))
         text_frame = text_frame.filter(pl.col("report_id").is_in(frames["reports"]["report_id"].implode()))
         batch_dir = settings.staging_dir / f"batch-{number:06d}"
         tmp_dir = batch_dir.with_suffix(".tmp")

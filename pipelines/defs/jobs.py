@@ -1,7 +1,5 @@
 """The one job: the whole asset graph, run in-process (DuckDB allows one writer process)."""
 
-from __future__ import annotations
-
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
 # Runs carrying this tag are limited to one at a time by the run queue (dagster.yaml).

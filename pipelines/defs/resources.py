@@ -1,6 +1,7 @@
 """Resources: where the warehouse lives (from the environment) and the dbt CLI."""
 
-from __future__ import annotations
+import sys
+from pathlib import Path
 
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
@@ -8,6 +9,8 @@ from dagster_dbt import DbtCliResource, DbtProject
 from pipelines.settings import DBT_PROJECT_DIR, Settings, settings_from_env
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+# The dbt installed beside this interpreter, so runs work whether or not the venv is on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 class WarehouseResource(ConfigurableResource):
@@ -24,4 +27,4 @@ class WarehouseResource(ConfigurableResource):
 
 def build_resources() -> dict:
     """The resources every definition uses."""
-    return {"warehouse": WarehouseResource(), "dbt": DbtCliResource(project_dir=dbt_project)}
+    return {"warehouse": WarehouseResource(), "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}

@@ -1,7 +1,5 @@
 """The nightly run at 02:00 Shanghai time."""
 
-from __future__ import annotations
-
 from dagster import DefaultScheduleStatus, ScheduleDefinition
 
 from pipelines.defs.jobs import warehouse_job

@@ -1,7 +1,5 @@
 """Ingest: receive the inbox into the landing store and record every file in audit.files."""
 
-from __future__ import annotations
-
 from collections import Counter
 from datetime import datetime
 
@@ -13,9 +11,9 @@ from pipelines.defs.resources import WarehouseResource
 from pipelines.extraction import EXTRACTOR_VERSION
 
 
-@asset(key=["audit", "files"], group_name="ingest", compute_kind="python")
+@asset(key=["landing", "received_files"], group_name="ingest", compute_kind="python")
 def received_files(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    """Every file received from the inbox, landed by content hash and recorded in audit.files."""
+    """Every new inbox file, landed by content hash and recorded in audit.files as received."""
     settings = warehouse.settings()
     now = datetime.now()
     build_db.initialize(settings.build_db)

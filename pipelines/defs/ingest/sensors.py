@@ -1,7 +1,5 @@
 """Start a run when the inbox changes."""
 
-from __future__ import annotations
-
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from pipelines.core.landing import inbox_fingerprint

@@ -1,6 +1,4 @@
-"""Load: staged batches into the build DuckDB `raw` schema through Arrow."""
-
-from __future__ import annotations
+"""Load: staged batches into the build DuckDB `raw` schema through Arrow; settle audit.files."""
 
 from datetime import datetime
 
@@ -11,16 +9,21 @@ from pipelines.core.staging import load_staged
 from pipelines.defs.resources import WarehouseResource
 
 RAW_TABLE_KEYS = [["raw", name] for name in RAW_TABLES]
+AUDIT_FILES_KEY = ["audit", "files"]
 
 
-@multi_asset(specs=[AssetSpec(key, deps=[["staging", "extracted_batches"]], group_name="load",
-                              kinds={"duckdb"}, description=f"Extracted {key[1]} of every loaded report.")
-                    for key in RAW_TABLE_KEYS], can_subset=False)
+@multi_asset(
+    specs=[AssetSpec(key, deps=[["staging", "extracted_batches"]], group_name="load", kinds={"duckdb"},
+                     description=f"Extracted {key[1].replace('_', ' ')} of every loaded report.")
+           for key in RAW_TABLE_KEYS]
+    + [AssetSpec(AUDIT_FILES_KEY, deps=[["staging", "extracted_batches"]], group_name="load",
+                 kinds={"duckdb"}, description="Every file received: loaded, duplicate or quarantined.")],
+    can_subset=False)
 def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Replace each staged batch's rows in the raw tables and settle its files' status."""
     settings = warehouse.settings()
     summary = load_staged(settings, datetime.now())
     context.log.info(f"loaded {summary.reports} reports, quarantined {summary.quarantined}")
-    for key in RAW_TABLE_KEYS:
+    for key in [*RAW_TABLE_KEYS, AUDIT_FILES_KEY]:
         yield MaterializeResult(asset_key=key, metadata={"reports_loaded": summary.reports,
                                                          "reports_quarantined": summary.quarantined})

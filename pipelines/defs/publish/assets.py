@@ -1,13 +1,12 @@
 """Publish: swap the validated build into the read-only BI warehouse file."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, Failure, MaterializeResult, asset
 
 from pipelines.core import runs
 from pipelines.core.publish import publish
+from pipelines.core.validation_audit import failed_blocking_expectations
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.transform.assets import warehouse_models
 
@@ -17,6 +16,13 @@ from pipelines.defs.transform.assets import warehouse_models
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The BI warehouse file, replaced atomically once every blocking check has passed."""
     settings = warehouse.settings()
+    # Dagster skips this step after a failed blocking check; the audit trail is checked again here
+    # so that nothing unvalidated is published whatever the order the checks ran in.
+    failed = failed_blocking_expectations(settings.build_db, context.run_id)
+    if failed:
+        outcome = "not published: blocking check failed: " + "; ".join(failed)
+        runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False, outcome=outcome)
+        raise Failure(description=outcome)
     # The run is recorded as published inside the copy itself, then corrected if the copy fails.
     runs.close_run(settings.build_db, context.run_id, datetime.now(), published=True, outcome="published")
     try:
@@ -25,4 +31,5 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False,
                        outcome=f"publish failed: {error}")
         raise
-    return MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size})
+    return MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size,
+                                       "data_docs": str(settings.data_docs_dir / context.run_id)})

@@ -1,7 +1,5 @@
 """Close the audit record of runs that ended without publishing (blocked or failed)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from dagster import DagsterRunStatus, DefaultSensorStatus, RunStatusSensorContext, run_status_sensor

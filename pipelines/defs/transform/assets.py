@@ -1,7 +1,5 @@
 """Transform: the dbt project (staging → intermediate → marts) built on the build database."""
 
-from __future__ import annotations
-
 import os
 
 from dagster import AssetExecutionContext, Config

@@ -1,7 +1,5 @@
 """How dbt nodes map to Dagster asset keys: `<schema>/<name>`, so marts read as marts/fct_claim."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

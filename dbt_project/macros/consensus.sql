@@ -1,0 +1,83 @@
+{#- Consensus of the brokers' latest ratings on every target of one scope (industry/company):
+    stale ratings (older than stale_rating_days before the reference date) are left out;
+    changes are counted over the 30 and 90 days up to the reference date. -#}
+{% macro consensus_for_scope(scope) -%}
+with reference as (
+    select * from {{ ref('int_reference_date') }}
+),
+
+current_ratings as (
+    select *
+    from {{ ref('int_latest_broker_ratings') }}
+    where scope = '{{ scope }}'
+),
+
+rating_summary as (
+    select
+        target_id,
+        count(distinct broker_id) filter (where not is_stale and rating_score is not null) as n_brokers,
+        avg(rating_score) filter (where not is_stale) as mean_rating_score,
+        count(*) filter (where not is_stale and rating_std = 'strong_buy') as n_strong_buy,
+        count(*) filter (where not is_stale and rating_std = 'buy') as n_buy,
+        count(*) filter (where not is_stale and rating_std = 'hold') as n_hold,
+        count(*) filter (where not is_stale and rating_std = 'underperform') as n_underperform,
+        count(*) filter (where not is_stale and rating_std = 'sell') as n_sell,
+        count(*) filter (where is_stale) as n_stale_brokers,
+        max(published_at) as latest_rating_at
+    from current_ratings
+    group by target_id
+),
+
+change_summary as (
+    select
+        changes.target_id,
+        count(*) filter (where changes.change_type = 'upgrade'
+            and changes.published_at > reference.reference_at - interval 30 day) as n_upgrades_30d,
+        count(*) filter (where changes.change_type = 'downgrade'
+            and changes.published_at > reference.reference_at - interval 30 day) as n_downgrades_30d,
+        count(*) filter (where changes.change_type = 'upgrade'
+            and changes.published_at > reference.reference_at - interval 90 day) as n_upgrades_90d,
+        count(*) filter (where changes.change_type = 'downgrade'
+            and changes.published_at > reference.reference_at - interval 90 day) as n_downgrades_90d
+    from {{ ref('fct_rating_change') }} as changes
+    cross join reference
+    where changes.scope = '{{ scope }}'
+    group by changes.target_id
+),
+
+report_summary as (
+    select
+        {{ 'subject_company_id' if scope == 'company' else 'industry_id' }} as target_id,
+        max(published_at) as latest_report_at,
+        count(*) as n_reports
+    from {{ ref('int_reports') }}
+    group by 1
+)
+
+select
+    rating_summary.target_id,
+    reference.reference_date,
+    rating_summary.n_brokers,
+    round(rating_summary.mean_rating_score, 2) as mean_rating_score,
+    case round(rating_summary.mean_rating_score)
+        when 1 then 'strong_buy' when 2 then 'buy' when 3 then 'hold'
+        when 4 then 'underperform' when 5 then 'sell'
+    end as consensus_rating_std,
+    rating_summary.n_strong_buy,
+    rating_summary.n_buy,
+    rating_summary.n_hold,
+    rating_summary.n_underperform,
+    rating_summary.n_sell,
+    rating_summary.n_stale_brokers,
+    coalesce(change_summary.n_upgrades_30d, 0) as n_upgrades_30d,
+    coalesce(change_summary.n_downgrades_30d, 0) as n_downgrades_30d,
+    coalesce(change_summary.n_upgrades_90d, 0) as n_upgrades_90d,
+    coalesce(change_summary.n_downgrades_90d, 0) as n_downgrades_90d,
+    rating_summary.latest_rating_at,
+    report_summary.latest_report_at,
+    report_summary.n_reports
+from rating_summary
+cross join reference
+left join change_summary using (target_id)
+left join report_summary using (target_id)
+{%- endmacro %}

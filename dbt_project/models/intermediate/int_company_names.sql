@@ -1,0 +1,23 @@
+-- Every name a company goes by (name_en, name_cn, aliases) -> company_id, case-insensitive.
+-- A name shared by two companies resolves to neither. `lookup_version` fingerprints the whole
+-- lookup so incremental models can tell when reference names changed.
+with names as (
+    {{ names_with_aliases(ref('int_companies'), 'company_id', ['name_en', 'name_cn'], 'aliases') }}
+),
+
+unambiguous as (
+    select name_key, min(entity_id) as company_id
+    from names
+    where name_key is not null
+    group by name_key
+    having count(distinct entity_id) = 1
+),
+
+version as (
+    select md5(string_agg(name_key || '=' || company_id, '|' order by name_key)) as lookup_version
+    from unambiguous
+)
+
+select unambiguous.name_key, unambiguous.company_id, version.lookup_version
+from unambiguous
+cross join version

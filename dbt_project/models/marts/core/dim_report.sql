@@ -1,0 +1,21 @@
+select
+    report_id,
+    source_file,
+    content_sha256,
+    broker_id,
+    industry_id,
+    title,
+    report_type,
+    published_at,
+    published_at::date as published_date,
+    subject_company_id,
+    ingested_at,
+    broker_raw,
+    is_broker_resolved,
+    industry_raw,
+    is_industry_resolved,
+    subject_company_name_cn,
+    subject_company_code,
+    extractor_version,
+    loaded_at
+from {{ ref('int_reports') }}

@@ -1,0 +1,20 @@
+select
+    rating_id,
+    report_id,
+    broker_id,
+    published_at,
+    scope,
+    industry_id,
+    company_id,
+    target_id,
+    rating_raw,
+    rating_std,
+    rating_score,
+    action_raw,
+    action_std,
+    is_rating_mapped,
+    is_action_mapped,
+    cited_pages,
+    char_start,
+    char_end
+from {{ ref('int_ratings') }}

@@ -1,0 +1,17 @@
+-- Question: Where does a report's stated rating action disagree with the broker's own rating history (e.g. "Maintained" although the rating moved)?
+select
+    changes.published_at,
+    brokers.name_en as broker,
+    changes.scope,
+    coalesce(companies.name_cn, industries.name_cn) as target,
+    changes.previous_published_at,
+    changes.previous_rating_raw,
+    changes.rating_raw,
+    changes.action_raw as stated_action,
+    changes.derived_change
+from marts.fct_rating_change as changes
+join marts.dim_broker as brokers using (broker_id)
+left join marts.dim_company as companies on companies.company_id = changes.company_id
+left join marts.dim_industry as industries on industries.industry_id = changes.industry_id
+where changes.is_disagreement
+order by changes.published_at desc;
