@@ -45,12 +45,14 @@ def run(args: argparse.Namespace) -> int:
     settings.ensure_dirs()
     from dagster import AssetKey, DagsterInstance
 
-    from pipelines.core import runs
+    from pipelines.core import data_docs, runs
     from pipelines.core.lock import RunInProgress, exclusive_run
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("research_warehouse")
-    run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": args.full_refresh}}}}
+    run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": args.full_refresh}}},
+                  # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
+                  "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     try:
         with exclusive_run(settings.lock_file):
@@ -58,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
             published = any(event.asset_key == AssetKey(list(PUBLISHED_KEY))
                             for event in result.get_asset_materialization_events())
             if not published and settings.build_db.exists():
+                data_docs.build_run_site(settings.data_docs_dir, result.run_id)
                 runs.close_run(settings.build_db, result.run_id, datetime.now(), published=False,
                                outcome="not published: " + _why_not_published(result, settings.build_db))
     except RunInProgress as refused:
@@ -69,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(settings: Settings, run_id: str, record: dict | None) -> None:
+    from pipelines.core import data_docs
     from pipelines.core.build_db import connect
 
     print(f"run {run_id}")
@@ -82,6 +86,9 @@ def _print_summary(settings: Settings, run_id: str, record: dict | None) -> None
     for status in ("loaded", "duplicate", "quarantined"):
         print(f"  {status + ':':16} {counts.get(status, 0)}")
     print(f"reports loaded:    {record['reports_loaded'] or 0}")
+    docs = data_docs.site_index(settings.data_docs_dir, run_id)
+    if docs.exists():
+        print(f"data docs:         {docs}")
     if record["published"]:
         print(f"published:         yes → {settings.warehouse_db}")
     else:

@@ -20,3 +20,16 @@ def industry_names_cn() -> tuple[str, ...]:
     """Shenwan level-1 industry names in Chinese, longest first so prefixes match greedily."""
     names = read_seed("shenwan_industries")["name_cn"].to_list()
     return tuple(sorted(names, key=len, reverse=True))
+
+
+@cache
+def company_names() -> tuple[str, ...]:
+    """Every name a reference company goes by (name_en, name_cn, aliases), longest first."""
+    companies = read_seed("companies")
+    names = {
+        name.strip()
+        for row in companies.iter_rows(named=True)
+        for name in (row["name_en"], row["name_cn"], *(row["aliases"] or "").split("|"))
+        if name and name.strip()
+    }
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))

@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
-from dagster import AssetExecutionContext, Failure, MaterializeResult, asset
+from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 
-from pipelines.core import runs
+from pipelines.core import data_docs, runs
 from pipelines.core.publish import publish
 from pipelines.core.validation_audit import failed_blocking_expectations
 from pipelines.defs.resources import WarehouseResource
@@ -16,6 +16,7 @@ from pipelines.defs.transform.assets import warehouse_models
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The BI warehouse file, replaced atomically once every blocking check has passed."""
     settings = warehouse.settings()
+    docs = data_docs.build_run_site(settings.data_docs_dir, context.run_id)
     # Dagster skips this step after a failed blocking check; the audit trail is checked again here
     # so that nothing unvalidated is published whatever the order the checks ran in.
     failed = failed_blocking_expectations(settings.build_db, context.run_id)
@@ -31,5 +32,5 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False,
                        outcome=f"publish failed: {error}")
         raise
-    return MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size,
-                                       "data_docs": str(settings.data_docs_dir / context.run_id)})
+    return MaterializeResult(metadata={"path": MetadataValue.path(str(path)), "size_bytes": path.stat().st_size,
+                                       "data_docs": MetadataValue.path(str(docs))})

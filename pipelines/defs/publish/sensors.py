@@ -4,19 +4,20 @@ from datetime import datetime
 
 from dagster import DagsterRunStatus, DefaultSensorStatus, RunStatusSensorContext, run_status_sensor
 
-from pipelines.core import runs
+from pipelines.core import data_docs, runs
 from pipelines.defs.jobs import warehouse_job
 from pipelines.settings import settings_from_env
 
 
 def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
-    build_db = settings_from_env().build_db
-    if not build_db.exists():
+    settings = settings_from_env()
+    run_id = context.dagster_run.run_id
+    if not settings.build_db.exists():
         return
-    record = runs.run_record(build_db, context.dagster_run.run_id)
+    record = runs.run_record(settings.build_db, run_id)
     if record is not None and not record["published"]:
-        runs.close_run(build_db, context.dagster_run.run_id, datetime.now(), published=False,
-                       outcome=outcome)
+        data_docs.build_run_site(settings.data_docs_dir, run_id)
+        runs.close_run(settings.build_db, run_id, datetime.now(), published=False, outcome=outcome)
 
 
 @run_status_sensor(run_status=DagsterRunStatus.SUCCESS, monitored_jobs=[warehouse_job],

@@ -7,7 +7,7 @@ import polars as pl
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey,
                      MetadataValue, asset_check)
 
-from pipelines.core import validation
+from pipelines.core import data_docs, validation
 from pipelines.core.build_db import connect
 from pipelines.core.validation_audit import CHECK_STAGE, record_outcomes
 from pipelines.defs.resources import WarehouseResource
@@ -45,15 +45,15 @@ def gx_check(asset_key: list[str], suite: str, frame_sql: str, *, guard_shrinkin
     @asset_check(asset=AssetKey(asset_key), name=f"gx_{suite}", blocking=True,
                  description=f"Great Expectations suite `{suite}` on {table_name}.")
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
-        settings = warehouse.settings()
+        settings, run_id = warehouse.settings(), context.run.run_id
         with connect(settings.build_db, read_only=True) as con:
             frame = pl.from_arrow(con.execute(frame_sql).to_arrow_table())
         params = (validation.mart_runtime_params(_previous_row_count(settings.warehouse_db, table_name))
                   if guard_shrinking else None)
         result = validation.validate_frame(suite, frame, table_name=table_name, runtime_params=params)
-        record_outcomes(settings.build_db, context.run.run_id, result.outcomes, datetime.now(), CHECK_STAGE)
-        docs = validation.build_data_docs([result], settings.data_docs_dir / context.run.run_id / suite,
-                                          run_name=context.run.run_id)
+        record_outcomes(settings.build_db, run_id, result.outcomes, datetime.now(), CHECK_STAGE)
+        # Results are kept as JSON and rendered into one site at the end of the run (publish or CLI).
+        validation.save_validation(result, data_docs.results_dir(settings.data_docs_dir, run_id))
         blocking = validation.publish_blocking_failures(result.outcomes)
         failed = [o for o in result.outcomes if not o.success]
         return AssetCheckResult(
@@ -62,7 +62,7 @@ def gx_check(asset_key: list[str], suite: str, frame_sql: str, *, guard_shrinkin
             metadata={"rows": frame.height, "expectations": len(result.outcomes),
                       "failed": [f"{o.expectation} ({o.unexpected_count} rows)" for o in failed],
                       "blocking_failed": [o.expectation for o in blocking],
-                      "data_docs": MetadataValue.path(str(docs))})
+                      "data_docs": MetadataValue.path(str(data_docs.site_index(settings.data_docs_dir, run_id)))})
 
     return _check
 
