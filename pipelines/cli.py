@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 
+from pipelines.core.lock import RunInProgress, exclusive_run
 from pipelines.settings import Settings, settings_from_env
 
 PUBLISHED_KEY = ("warehouse", "research_duckdb")
@@ -40,13 +42,27 @@ def _why_not_published(result, build_db) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Execute the warehouse job in-process and print what happened."""
+    """Execute the warehouse job in-process and print what happened; refuse if a run is in progress."""
     settings = _apply_locations(args)
     settings.ensure_dirs()
+    # The lock is taken before Dagster is even imported, so a second run is refused at once.
+    return _exclusively(settings, lambda: _run_job(settings, args))
+
+
+def _exclusively(settings: Settings, action: Callable[[], int]) -> int:
+    """`action()` while holding the RW_HOME lock, or a clear refusal (exit status 3)."""
+    try:
+        with exclusive_run(settings.lock_file):
+            return action()
+    except RunInProgress as refused:
+        print(f"refused: {refused}", file=sys.stderr)
+        return 3
+
+
+def _run_job(settings: Settings, args: argparse.Namespace) -> int:
     from dagster import AssetKey, DagsterInstance
 
     from pipelines.core import data_docs, runs
-    from pipelines.core.lock import RunInProgress, exclusive_run
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("research_warehouse")
@@ -54,18 +70,13 @@ def run(args: argparse.Namespace) -> int:
                   # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
                   "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
-    try:
-        with exclusive_run(settings.lock_file):
-            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
-            published = any(event.asset_key == AssetKey(list(PUBLISHED_KEY))
-                            for event in result.get_asset_materialization_events())
-            if not published and settings.build_db.exists():
-                data_docs.build_run_site(settings.data_docs_dir, result.run_id)
-                runs.close_run(settings.build_db, result.run_id, datetime.now(), published=False,
-                               outcome="not published: " + _why_not_published(result, settings.build_db))
-    except RunInProgress as refused:
-        print(f"refused: {refused}", file=sys.stderr)
-        return 3
+    result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    published = any(event.asset_key == AssetKey(list(PUBLISHED_KEY))
+                    for event in result.get_asset_materialization_events())
+    if not published and settings.build_db.exists():
+        data_docs.build_run_site(settings.data_docs_dir, result.run_id)
+        runs.close_run(settings.build_db, result.run_id, datetime.now(), published=False,
+                       outcome="not published: " + _why_not_published(result, settings.build_db))
     record = runs.run_record(settings.build_db, result.run_id) if settings.build_db.exists() else None
     _print_summary(settings, result.run_id, record)
     return 0 if published else 1
@@ -110,17 +121,15 @@ def quarantine(args: argparse.Namespace) -> int:
             print(f"{received_at:%Y-%m-%d %H:%M:%S}  {source_file!r}  {reason}")
         print(f"{len(rows)} quarantined file(s)")
         return 0
-    from pipelines.core.lock import RunInProgress, exclusive_run
 
-    try:
-        with exclusive_run(settings.lock_file):
-            count = build_db.requeue_quarantined(settings.build_db)
-    except RunInProgress as refused:
-        print(f"refused: {refused}", file=sys.stderr)
-        return 3
-    print(f"{count} quarantined file(s) queued for extraction; re-running the pipeline")
-    args.full_refresh = False
-    return run(args)
+    def retry() -> int:
+        count = build_db.requeue_quarantined(settings.build_db)
+        print(f"{count} quarantined file(s) queued for extraction; re-running the pipeline")
+        args.full_refresh = False
+        return run(args)
+
+    # Queueing and the run hold the lock together, so no other run picks up the queued files first.
+    return _exclusively(settings, retry)
 
 
 def reextract(args: argparse.Namespace) -> int:
@@ -128,9 +137,12 @@ def reextract(args: argparse.Namespace) -> int:
     settings = _apply_locations(args)
     from pipelines.core import build_db
 
-    if settings.build_db.exists():
-        print(f"{build_db.requeue_all(settings.build_db)} report file(s) queued for re-extraction")
-    return run(args)
+    def requeue_and_run() -> int:
+        if settings.build_db.exists():
+            print(f"{build_db.requeue_all(settings.build_db)} report file(s) queued for re-extraction")
+        return run(args)
+
+    return _exclusively(settings, requeue_and_run)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,12 +1,24 @@
 {#- Incremental fact tables are rebuilt per report (delete+insert on report_id): a run takes
-    only the reports loaded since the table was last built. `>=` re-takes the newest batch,
-    which is harmless (delete+insert is idempotent) and safe when two batches share a timestamp. -#}
-{% macro reports_loaded_since_last_run(loaded_at_column='loaded_at') -%}
+    only the source rows of reports whose load (report_id, loaded_at) the table does not hold
+    yet, i.e. reports loaded or re-extracted since it was built. Matching the load itself
+    rather than `loaded_at > max(loaded_at)` re-takes nothing on a run without new reports and
+    misses nothing when the loader's clock steps back (loaded_at is local time). -#}
+{% macro reports_loaded_since_last_run(source_alias) -%}
     {%- if is_incremental() -%}
-    {{ loaded_at_column }} >= (select coalesce(max(loaded_at), '-infinity'::timestamp) from {{ this }})
+    not exists (
+        select 1 from {{ this }} as built
+        where built.report_id = {{ source_alias }}.report_id and built.loaded_at = {{ source_alias }}.loaded_at
+    )
     {%- else -%}
     true
     {%- endif -%}
+{%- endmacro %}
+
+{#- The start of the dbt invocation that wrote a row (UTC). Rows an incremental run leaves
+    alone keep their built_at, which is how a test (and an operator) sees that old reports were
+    not rebuilt; a --full-refresh gives every row a new one. -#}
+{% macro built_at() -%}
+    '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'::timestamp
 {%- endmacro %}
 
 {#- Post-hook: delete+insert only replaces reports that still have rows in the new batch. A

@@ -1,4 +1,5 @@
--- Question: Every amount stated about ByteDance's capital expenditure (capex), over time: which broker, which report, what value?
+-- Question: Every capex amount stated in a claim about ByteDance, over time: which broker, which report, what value?
+-- A claim comparing ByteDance with other companies carries their amounts too (see claim_text).
 select
     reports.published_at,
     brokers.name_en as broker,

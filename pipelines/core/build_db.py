@@ -139,10 +139,11 @@ def load_batch(path: Path, frames: dict[str, pl.DataFrame], texts: pl.DataFrame,
             update audit.files f set status = ?, reason = b.reason, updated_at = ?
             from batch_failures b where f.report_id = b.report_id and f.status in (?, ?)""",
                     [QUARANTINED, loaded_at, RECEIVED, LOADED])
-        # A duplicate of quarantined content carries the same reason (its report_id stays).
+        # A duplicate of quarantined content carries the same reason (its report_id stays); a
+        # duplicate of loaded content has none, also when an earlier extraction had quarantined it.
         con.execute("""
-            update audit.files f set reason = b.reason
-            from batch_failures b where f.report_id = b.report_id and f.status = ?""", [DUPLICATE])
+            update audit.files f set reason = (select b.reason from batch_failures b where b.report_id = f.report_id)
+            where f.status = ? and f.report_id in (select report_id from batch_ids)""", [DUPLICATE])
         con.commit()
 
 
@@ -163,8 +164,12 @@ def requeue_quarantined(path: Path) -> int:
 
 
 def requeue_all(path: Path) -> int:
-    """Send every loaded report back to extraction (after an extractor change); returns how many."""
+    """Send every landed report back to extraction (after an extractor change); returns how many.
+
+    Quarantined reports go back too, so the result is what a fresh run with this extractor gives.
+    """
     with connect(path) as con:
         return con.execute("""
-            update audit.files set status = ?, updated_at = now()
-            where status = ?""", [RECEIVED, LOADED]).fetchone()[0]
+            update audit.files set status = ?, reason = null, updated_at = now()
+            where status = ? or (status = ? and content_sha256 is not null)""",
+                           [RECEIVED, LOADED, QUARANTINED]).fetchone()[0]

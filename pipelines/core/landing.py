@@ -20,6 +20,8 @@ from pathlib import Path
 
 RECEIVED, LOADED, DUPLICATE, QUARANTINED = "received", "loaded", "duplicate", "quarantined"
 CHUNK = 1 << 20
+# Bytes being copied into the landing store; a run killed mid-copy leaves one behind.
+INCOMING_PREFIX = ".incoming-"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,14 @@ def landed_path(landing_dir: Path, content_sha256: str) -> Path:
     return landing_dir / content_sha256[:2] / content_sha256
 
 
+def display_name(relative: Path) -> str:
+    """The file's name as text: bytes that are not UTF-8 (a GBK name from a Windows zip) as \\xNN escapes.
+
+    Python hands such names over with lone surrogates, which no database column can store.
+    """
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")
+
+
 def _is_waiting(name: str) -> bool:
     return name.endswith(".part") or name.startswith(".")
 
@@ -64,7 +74,8 @@ def _land_bytes(source: Path, landing_dir: Path) -> tuple[str, int]:
     landing_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    with source.open("rb") as src, tempfile.NamedTemporaryFile(dir=landing_dir, delete=False) as tmp:
+    with (source.open("rb") as src,
+          tempfile.NamedTemporaryFile(dir=landing_dir, prefix=INCOMING_PREFIX, delete=False) as tmp):
         try:
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
@@ -102,9 +113,11 @@ def receive_inbox(
     with them (updated in place), so a second copy is recorded as a duplicate.
     """
     inbox = inbox.resolve()
+    for leftover in landing_dir.glob(INCOMING_PREFIX + "*"):  # one receiver at a time: the run lock
+        leftover.unlink(missing_ok=True)
     received: list[ReceivedFile] = []
     for entry in _inbox_entries(inbox):
-        source_file = str(entry.relative_to(inbox))
+        source_file = display_name(entry.relative_to(inbox))
         try:
             item = _receive_one(entry, inbox, source_file, landing_dir, known_files, known_content,
                                 max_file_bytes, settle_seconds, now)
@@ -125,7 +138,8 @@ def _receive_one(entry: Path, inbox: Path, source_file: str, landing_dir: Path,
         return ReceivedFile(source_file, None, size, mtime_ns, now, QUARANTINED, reason, None)
 
     if entry.is_symlink():
-        target = entry.resolve()
+        # realpath, unlike Path.resolve, does not raise on a symlink loop; stat() below reports it.
+        target = Path(os.path.realpath(entry))
         if not target.is_relative_to(inbox):
             return quarantined("symbolic link pointing outside the inbox; not followed")
     info = entry.stat()

@@ -28,6 +28,8 @@ def _escape(path: Path) -> str:
 def publish(build_db: Path, warehouse_db: Path) -> Path:
     """Copy the BI-facing schemas of `build_db` to `warehouse_db` via write-then-rename."""
     warehouse_db.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in warehouse_db.parent.glob(f".{warehouse_db.name}.*.tmp"):  # of a publish that was killed
+        leftover.unlink(missing_ok=True)
     tmp = warehouse_db.with_name(f".{warehouse_db.name}.{uuid.uuid4().hex}.tmp")
     try:
         # An in-memory session attaches both files: the build read-only, the copy writable.

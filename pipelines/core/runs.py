@@ -9,9 +9,17 @@ from pipelines.core.build_db import connect
 from pipelines.core.landing import LOADED, QUARANTINED
 
 
+INTERRUPTED = "interrupted: the run stopped before it finished (killed or crashed); it published nothing"
+
+
 def open_run(build_db: Path, run_id: str, started_at: datetime, extractor_version: str) -> None:
-    """Record that a run started (a run killed later still leaves this row)."""
+    """Record that a run started, and close the records of runs that were killed before they ended.
+
+    The caller holds the run lock, so any other run still marked `running` is no longer running.
+    """
     with connect(build_db) as con:
+        con.execute("update audit.runs set outcome = ? where outcome = 'running' and run_id <> ?",
+                    [INTERRUPTED, run_id])
         con.execute("""
             insert into audit.runs (run_id, started_at, published, extractor_version, outcome)
             values (?, ?, false, ?, 'running') on conflict (run_id) do nothing""",

@@ -29,14 +29,19 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from pipelines.settings import EXPECTATIONS_DIR
+
 if TYPE_CHECKING:
     import pandas as pd
     from great_expectations.core import ExpectationValidationResult
     from great_expectations.data_context import EphemeralDataContext
     from great_expectations.datasource.fluent.interfaces import Batch
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
-SUITES_DIR = EXPECTATIONS_DIR / "expectations"
+
+def suites_dir() -> Path:
+    """The reviewed suites: `expectations/expectations/`, or those of `RW_EXPECTATIONS_DIR` if set."""
+    return Path(os.environ.get("RW_EXPECTATIONS_DIR", EXPECTATIONS_DIR)) / "expectations"
+
 
 ROW = "row"
 BATCH = "batch"
@@ -83,12 +88,12 @@ class SuiteValidation:
 
 def suite_names() -> list[str]:
     """Names of every reviewed suite."""
-    return sorted(path.stem for path in SUITES_DIR.glob("*.json"))
+    return sorted(path.stem for path in suites_dir().glob("*.json"))
 
 
 def read_suite(suite_name: str) -> dict[str, Any]:
     """The reviewed suite as stored (JSON); a fresh copy on each call."""
-    return json.loads((SUITES_DIR / f"{suite_name}.json").read_text(encoding="utf-8"))
+    return json.loads((suites_dir() / f"{suite_name}.json").read_text(encoding="utf-8"))
 
 
 def expectation_name(config: Mapping[str, Any]) -> str:

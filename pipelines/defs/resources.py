@@ -1,11 +1,14 @@
 """Resources: where the warehouse lives (from the environment) and the dbt CLI."""
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
 
+from pipelines.core.lock import exclusive_run
 from pipelines.settings import DBT_PROJECT_DIR, Settings, settings_from_env
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
@@ -14,7 +17,13 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 class WarehouseResource(ConfigurableResource):
-    """Paths of the inbox and of RW_HOME; unset fields fall back to RW_INBOX / RW_HOME."""
+    """Paths of the inbox and of RW_HOME; unset fields fall back to RW_INBOX / RW_HOME.
+
+    Every step of a run uses this resource, and the in-process executor sets it up once before the
+    first step and tears it down after the last, so holding the RW_HOME lock here makes runs
+    launched from the Dagster UI, a schedule or a sensor exclusive like command-line runs: a second
+    run fails at start with "another run is in progress" instead of writing the same files.
+    """
 
     inbox: str | None = None
     home: str | None = None
@@ -23,6 +32,11 @@ class WarehouseResource(ConfigurableResource):
         settings = settings_from_env(self.inbox, self.home)
         settings.ensure_dirs()
         return settings
+
+    @contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator["WarehouseResource"]:
+        with exclusive_run(self.settings().lock_file):
+            yield self
 
 
 def build_resources() -> dict:

@@ -89,7 +89,9 @@ OF_HEADS = frozenset("""
 """.split())
 # Institutional suffixes name an organisation even when every word is generic ("National Health
 # Commission"); company suffixes need one distinctive word ("Information Technology" is a field).
-INSTITUTION_SUFFIXES = frozenset("Commission Administration Ministry Bureau Agency Authority Council Department Committee Exchange".split())
+INSTITUTION_SUFFIXES = frozenset(
+    "Commission Administration Ministry Bureau Agency Authority Council Department Committee Exchange".split()
+)
 GENERIC_WORDS = frozenset(w.lower() for w in """
     New Clean Green Renewable Digital Smart Global International National Domestic Overseas China
     Chinese Asia Asian Traditional Medicine Information Internet Artificial Intelligence Intelligent
@@ -152,7 +154,7 @@ NON_ORG_ACRONYMS = frozenset("""
     EBITDA CAGR YoY QoQ MoM FY TTM ADC ADCs GLP TCE CDMO CRO CXO BD NRDL VBP KOL IP IPs AAA MMO
     CEO CFO CTO COO SOE SOEs SME SMEs CSI HSI STAR ESG REIT REITs LGFV BAT FAANG DCU TPU NPU SoC
     MCU IGBT SiC GaN OLED LCD LED VR AR XR MR HPC IDC AIDC CAPEX OPEX ASP ASPs NAV TAM OEM OEMs
-    ODM EMS PD VEGF MMA GW MW GWh MWh TWh KWh kWh RMBbn PP BPS NII NPLs MDI
+    ODM EMS PD VEGF MMA GW MW GWh MWh TWh KWh kWh RMBbn PP BPS NII NPLs
 """.split())
 # Verbs whose subject is an organisation ("TFC Optical reported", "Prismark estimates").
 CORPORATE_VERBS = frozenset("""
@@ -164,7 +166,7 @@ CORPORATE_VERBS = frozenset("""
     completed approved approves issued issues lifted raised cut cuts raises booked recorded
     announcing launching integrated deployed deploys opened opens listed entered
 """.split())
-AUXILIARIES = r"(?:has|have|had|will|would|also|both|together|jointly|each|all|recently|already|further|then|now|officially|has\s+also|have\s+also)"
+AUXILIARIES = r"(?:has|have|had|will|would|also|both|together|jointly|each|all|recently|already|further|now)"
 # Nouns owned by an organisation: "Innolight's revenue", "Broadcom's CEO".
 BUSINESS_NOUNS = frozenset("""
     revenue revenues sales profit profits earnings results margin margins capex expenditure
@@ -190,13 +192,18 @@ ORG_NOUNS = (
 )
 CUE_BEFORE = re.compile(
     rf"(?:\b(?:{ORG_NOUNS})(?:\s+(?:such\s+as|including|like|led\s+by))?"
-    r"|\b(?:merger|acquisition|capex|expenditure|shares|stock|shareholders?|stake|subsidiary|parent|coverage)\s+(?:of|in)"
+    r"|\b(?:merger|acquisition|capex|expenditure|shares|stock|shareholders?|stake|subsidiary|parent"
+    r"|coverage)\s+(?:of|in)"
     r"|\w-based"
-    r"|\b(?:collaboration|partnership|cooperation|agreements?|deals?|contracts?|alliance|partnered|teamed\s+up|joint\s+venture)\s+with"
-    r"|\b(?:such\s+as|including)(?=\s+[A-Z][\w-]*\s*(?:,|and\b)))\s+(?:the\s+)?$"
+    r"|\b(?:collaboration|partnership|cooperation|agreements?|deals?|contracts?|alliance|partnered"
+    r"|teamed\s+up|joint\s+venture)\s+with)\s+(?:the\s+)?$"
 )
 CUE_AFTER = re.compile(r"^,?\s+(?:in\s+collaboration|in\s+partnership|together|jointly|along)\s+with\b")
-PERSON_TITLE = re.compile(r"\b(?:CEO|CFO|CTO|chairman|chairwoman|chair|founder|president|chief\s+executive|Mr|Ms|Mrs|Dr|executive|analyst)\.?\s+$", re.I)
+PERSON_TITLE = re.compile(
+    r"\b(?:CEO|CFO|CTO|chairman|chairwoman|chair|founder|president|chief\s+executive|executive|analyst"
+    r"|Mr|Ms|Mrs|Dr)\.?\s+$",
+    re.I,
+)
 POSSESSIVE = re.compile(r"^['’]s\b")
 LIST_SEPARATOR = re.compile(r"^(?:\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)(?:the\s+)?$")
 
@@ -338,9 +345,11 @@ def _has_weak_cue(text: str, run: _Run) -> bool:
     verb = re.match(rf"^,?(?:\s+{AUXILIARIES})*\s+([a-z]+)\b", after)
     if verb and verb.group(1) in CORPORATE_VERBS:
         return True
-    owned = after[2:].split()[:1] if POSSESSIVE.match(after) else []
+    if not POSSESSIVE.match(after) or not after[2:].split():
+        return False
+    owned = after[2:].split()[0]
     # "Hygon's DCU", "NVIDIA's GB200", "OpenAI's o1": an organisation's product
-    return bool(owned) and (_is_name_token(owned[0]) or bool(MODEL_CODE.match(owned[0]) and not owned[0].isdigit()))
+    return _is_name_token(owned) or (bool(MODEL_CODE.match(owned)) and not owned.isdigit())
 
 
 def _is_owned(text: str, run: _Run) -> bool:
@@ -354,7 +363,8 @@ def _heuristic_spans(text: str, known: list[tuple[int, int]]) -> list[tuple[int,
     accepted: set[tuple[int, int]] = set(known)
     for run in runs:
         person_like = _looks_like_person(run) or bool(PERSON_TITLE.search(text[: run.start]))
-        if _has_org_suffix(run) or _has_strong_cue(text, run) or (not person_like and _has_weak_cue(text, run)):
+        weak_cue = not person_like and _has_weak_cue(text, run)
+        if _has_org_suffix(run) or _has_strong_cue(text, run) or weak_cue:
             accepted.add((run.start, run.end))
     candidates = sorted({(run.start, run.end) for run in runs} | accepted)
     for group in _list_groups(text, candidates):
@@ -410,7 +420,9 @@ def _extends_known(text: str, span: tuple[int, int], inside: list[tuple[int, int
     return all(word.lower() in PLACES or word in ORG_SUFFIXES for word in added)
 
 
-def _resolve_overlaps(text: str, known: list[tuple[int, int]], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _resolve_overlaps(
+    text: str, known: list[tuple[int, int]], found: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
     """Known names win over overlapping heuristic spans unless the span merely extends them."""
     chosen = set(known)
     for span in found:

@@ -40,6 +40,7 @@ _MAX_DIGITS = 40  # longer digit runs are identifiers or noise, never quantities
 _MAX_LIST_ITEMS = 8  # "1.2/1.5/1.9": forecast lists are short; "1/2/3/.../99" is not a forecast
 _MONTH_YEAR_REACH = 30  # "21 models with ... in February 2025": an event month dates only what is right before it
 _YEAR_REACH = 90  # how far before a year phrase a figure may stand and still be dated by it
+_LIST_YEAR_REACH = 300  # "35/28/22x" takes its years from a range stated this close, before or after
 
 # --- normalisation -----------------------------------------------------------------------------------------
 
@@ -113,8 +114,9 @@ _PER_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion"
 
 # --- patterns (each applied at a known position, inside a bounded window) ----------------------------------
 
-_NUMBER = re.compile(r"(?:(?<![A-Za-z0-9_.])|(?<=RMB|Rmb|USD|HKD|CNY|EUR|GBP|JPY))"
-                     r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
+_NUMBER_TEXT = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+_NUMBER = re.compile(r"(?=\d)(?:(?<![A-Za-z0-9_.])|(?<=RMB|Rmb|USD|HKD|CNY|EUR|GBP|JPY))" + _NUMBER_TEXT)
+_ANY_DIGIT = re.compile(r"\d")
 _CODE_TAIL = re.compile(r"[\w./-]*")
 _SPACES = re.compile(r"\s*")
 _ATTACHED_WORD = re.compile(r"[A-Za-z]+")
@@ -135,12 +137,13 @@ _UNIT_AFTER = re.compile(
       | (?P<counter>吨|辆|台|家|个|人|户|件|套|张|部|座|颗|片|只)
     )""", re.X)
 _CURRENCY_BEFORE = re.compile(
-    r"(?:(?P<sym>US\$|U\.S\.\$|HK\$|NT\$|S\$|A\$|C\$|\$|€|£|¥)|(?<![A-Za-z])(?P<code>RMB|Rmb|rmb|CNH|"
+    r"(?:(?P<sym>US\s?\$|U\.S\.\$|HK\s?\$|NT\s?\$|S\$|A\$|C\$|\$|€|£|¥)|(?<![A-Za-z])(?P<code>RMB|Rmb|rmb|CNH|"
     + _ISO_CODES + r"))\s*$")
 _RANGE_SEP = re.compile(r"\s*(?:-|~|to)\s*|\s+and\s+")
 _RANGE_HEAD = re.compile(r"(?P<cur>US\$|HK\$|RMB\s*|\$|€|£|¥)?(?P<neg>-)?")
-_SLASH_ITEM = re.compile(r"\s?/\s?((?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)([xX%](?![A-Za-z]))?")
-_ITEM_UNIT = re.compile(r"[xX%](?![A-Za-z])")
+_ITEM_SUFFIX = r"(?:[xX%]|bn|mn|k)(?![A-Za-z])"  # what each item of "25x/20x", "1.2bn/1.5bn" may carry
+_SLASH_ITEM = re.compile(r"\s?/\s?(" + _NUMBER_TEXT + ")(" + _ITEM_SUFFIX + ")?")
+_ITEM_UNIT = re.compile(_ITEM_SUFFIX)
 _PER = re.compile(r"(?:\s*(?P<slash>/)\s*|\s+(?P<linker>per|a|an|each)\s+)(?:(?P<scale>hundred|thousand|million|"
                   r"billion|\d{1,3}(?:,\d{3})+|\d+)\s+)?(?=[A-Za-z])", re.I)
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)")
@@ -163,6 +166,7 @@ _PREV_WORD = re.compile(r"([A-Za-z][\w.'&-]*)\s+$")
 _NP_TOKEN = re.compile(r"\s+([A-Za-z][A-Za-z0-9'&-]*|\d+(?:\.\d+)?)|\s*([,;:()./])")
 _SHARED_NOUN_LINK = re.compile(r"(?:\s+[A-Za-z-]+)?(?:\s*,\s*|\s+(?:and|or)\s+)(?=\d)")
 _ENUMERATION_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
+_ENUMERATION_TAIL = re.compile(r"(?:\s*,\s*" + _NUMBER_TEXT + r")*\s*,?\s+(?:and|or)\s+" + _NUMBER_TEXT)
 
 _DATE = re.compile(
     r"\b(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)"
@@ -171,15 +175,18 @@ _DATE = re.compile(
     r"|\b\d{1,2}(?:st|nd|rd|th)?(?:\s*-\s*\d{1,2})?\s+" + _MONTH + r"\b(?:\s+(?:19|20)\d\d(?!\d))?"
     r"|\b\d{1,2}:\d\d\b")
 _YEAR = re.compile(
-    r"(?<![A-Za-z0-9_.,$])(?:(?:FY\s?'?)?(?P<first>(?:19[5-9]|20\d)\d)(?:[EAF](?![A-Za-z])|年)?"
-    r"(?P<rest>(?:\s*(?:-|~|to|/)\s*(?:FY\s?'?)?(?:(?:19[5-9]|20\d)\d|\d\d)(?:[EAF](?![A-Za-z])|年)?)*)"
-    r"|(?:FY\s?'?|[1-4]Q|[12]H)(?P<short>\d\d)(?:[EAF](?![A-Za-z]))?)(?![\d%]|[.,]\d)")
-_YEAR_IN_REST = re.compile(r"(-|~|to|/)\s*(?:FY\s?'?)?(\d{4}|\d\d)")
+    r"(?=[\dFQH])(?<![A-Za-z0-9_.,$])(?:(?:FY\s?'?)?(?P<first>(?:19[5-9]|20\d)\d)(?:[EAF](?![A-Za-z])|年)?"
+    r"(?P<rest>(?:\s*(?:-|~|to|/)\s*(?:FY\s?'?)?(?:(?:19[5-9]|20\d)\d|\d\d)(?:[EAF](?![A-Za-z])|年)?"
+    r"|\s*(?:,|,?\s+and)\s+(?:19[5-9]|20\d)\d[EAF]?(?![A-Za-z]))*)"
+    r"|(?:FY\s?'?|[1-4]Q|[12]H|[QH][1-4]\s?')(?P<short>\d\d)(?:[EAF](?![A-Za-z]))?"
+    r"(?P<short_rest>(?:\s*-\s*(?:FY\s?'?)?\d\d(?:[EAF](?![A-Za-z]))?)?))(?![\d%]|[.,]\d)")
+_YEAR_IN_REST = re.compile(r"(-|~|to|/|,|and)\s*(?:FY\s?'?)?(\d{4}|\d\d)")
 _MONTH_BEFORE = re.compile(r"\b" + _MONTH + r"\.?\s+$|\b" + _MONTH + r"-" + _MONTH + r"\s+$")
 _IGNORED_YEAR_BEFORE = re.compile(  # start points and comparison bases: "since 2019", "versus H1 2024"
     r"(?<![A-Za-z])(?:since|from|after|before|until|till|through|starting|beginning|than|versus|vs\.?"
     r"|compared\s+(?:with|to))\s+(?:the\s+)?(?:(?:start|end|beginning|middle|first\s+half|second\s+half)\s+of\s+)?"
     r"(?:(?:early|mid|late)[\s-]+)?(?:" + _MONTH + r"\s+|[QH][1-4]\s+)?$", re.I)
+_SINCE_BEFORE = re.compile(r"(?<![A-Za-z])since(?:\s+[A-Za-z'-]+){0,4}\s+$", re.I)  # "since its peak in 2021"
 _IGNORED_YEAR_AFTER = re.compile(r"\s+(?:level|levels|high|highs|low|lows|peak|base|baseline|average)\b")
 _YEAR_TAIL = re.compile(
     r"\s+(?:in|for|by|during|of)\s+(?:the\s+)?(?:(?:end|start|beginning|middle|first\s+half|second\s+half"
@@ -238,6 +245,8 @@ class _Spans:
         self.reach = list(itertools.accumulate((end for _, end in ordered), max))
 
     def covers(self, pos: int) -> bool:
+        if not self.starts:
+            return False
         i = bisect.bisect_right(self.starts, pos) - 1
         return i >= 0 and self.reach[i] > pos
 
@@ -276,15 +285,17 @@ def _is_year_like(digits: str) -> bool:
 
 
 def _expand_years(m: re.Match[str]) -> list[int] | None:
-    """Years a _YEAR match names: one, a range (2024-2026, 2024E-26E) or a list (2024/25/26)."""
-    if m.group("short"):
-        return [2000 + int(m.group("short"))]
+    """Years a _YEAR match names: one, a range (2024-2026, 2024E-26E) or a list (2024/25/26, 2024 and 2025)."""
+    if m.group("short"):  # FY24, 1Q25, 2H24, FY24-26
+        first, last = 2000 + int(m.group("short")), m.group("short_rest")
+        last = 2000 + int(last[-2:] if last[-1].isdigit() else last[-3:-1]) if last else first
+        return list(range(first, last + 1)) if 0 <= last - first <= 10 else None
     years = [int(m.group("first"))]
     for separator, digits in _YEAR_IN_REST.findall(m.group("rest")):
         year = int(digits) if len(digits) == 4 else years[0] // 100 * 100 + int(digits)
         if not 0 < year - years[-1] <= 10:
             return None  # "2024-12" is a date, not a range
-        years.extend([year] if separator == "/" else range(years[-1] + 1, year + 1))
+        years.extend(range(years[-1] + 1, year + 1) if separator in ("-", "~", "to") else [year])
     return years
 
 
@@ -336,14 +347,17 @@ class _Parser:
         currency = None
         symbol = _CURRENCY_BEFORE.search(self.before(start, 12))
         if symbol:
-            currency = _CURRENCY_SYMBOLS.get(symbol.group("sym") or symbol.group("code"), symbol.group("code"))
+            written = "".join((symbol.group("sym") or symbol.group("code")).split())
+            currency = _CURRENCY_SYMBOLS.get(written, symbol.group("code"))
             start -= len(symbol.group())
-        if self.match(_SLASH_ITEM, e):
+        item_suffix = self.match(_ITEM_UNIT, e)
+        if self.match(_SLASH_ITEM, item_suffix.end() if item_suffix else e):
             return self.parse_list(m, start, currency)
         amount = self.amount_at(e, currency is not None)
         if amount is None:
             return self.skip_code(e)
-        if amount.unit is None and amount.scale is None and currency is None and _is_year_like(m.group()):
+        if (amount.unit is None and amount.scale is None and currency is None and _is_year_like(m.group())
+                and not _QUALIFIER_BEFORE.search(self.before(start))):  # "over 2000 stores" counts
             return e  # a year; what it dates is settled once every figure is known
         high = None
         separator = self.match(_RANGE_SEP, amount.end)
@@ -353,10 +367,20 @@ class _Parser:
             amount.unit, amount.scale = high[1].unit, amount.scale or high[1].scale
         if high and separator.group().strip() == "to" and _FROM_BEFORE.search(self.before(start)):
             high = None  # "from 1.5 to 1.3%" is a move between two figures, not a range
-        amount.unit = amount.unit or currency or (None if high else self.listed_currency(start, amount))
         if high:
+            amount.unit = amount.unit or currency
             return self.emit(start, s, low, amount, *high)
+        if amount.unit is None and currency is None:
+            self.borrow_from_enumeration(amount)
+        amount.unit = amount.unit or currency or self.listed_currency(start, amount)
         return self.emit(start, s, low, amount)
+
+    def borrow_from_enumeration(self, amount: _Amount) -> None:
+        """"1.2, 1.5 and 1.9 billion yuan": an unscaled bare item takes the last item's scale and unit."""
+        tail = self.match(_ENUMERATION_TAIL, amount.end)
+        last = self.amount_at(tail.end(), False) if tail else None
+        if last is not None and last.unit not in (None, "count"):
+            amount.unit, amount.scale, amount.divisor = last.unit, amount.scale or last.scale, last.divisor
 
     def range_end(self, pos: int, low: _Amount, has_currency: bool) -> tuple[float, _Amount] | None:
         """Value and amount of a range's upper end starting at `pos`, or None when no range follows."""
@@ -408,8 +432,6 @@ class _Parser:
         if unit is None:
             return _Amount(pos, scale, None)
         kind, end = unit.lastgroup, unit.end()
-        if kind == "country":
-            kind = "dollar"
         if kind == "dollar":
             country = " ".join((unit.group("country") or "").lower().split())
             return _Amount(end, scale, _DOLLAR_COUNTRIES.get(country, "USD"))
@@ -437,6 +459,10 @@ class _Parser:
         if not _finite(value, value_high):
             return end
         per, end = self.per_unit(end, unit, start)
+        previous = self.found[-1] if self.found else None
+        if per is None and previous and previous.unit == unit and _ENUMERATION_GAP.fullmatch(
+                self.t, previous.number_end, start):
+            per = previous.per  # "EPS of 1.20, 1.45 and 1.73 yuan": every item is per share
         qualifier, start, end = self.qualifier(start, end)
         self.found.append(_Found(start, end, end, value, value_high, unit, per, qualifier))
         return end
@@ -499,6 +525,7 @@ class _Parser:
         return None, end
 
     def written_per(self, end: int) -> tuple[str, int] | None:
+        """The denominator written after `end` and where it ends, or None."""
         per = self.match(_PER, end)
         if per is None:
             return None
@@ -539,22 +566,20 @@ class _Parser:
 
     def parse_list(self, m: re.Match[str], start: int, currency: str | None) -> int:
         """"1.2/1.5/1.9 billion yuan for 2024-2026", "PE of 35/28/22x": one figure per listed year."""
-        items = [m.group()]
-        item_unit = self.match(_ITEM_UNIT, m.end())
-        units = [item_unit.group() if item_unit else None]
-        pos = item_unit.end() if item_unit else m.end()
+        suffix = self.match(_ITEM_UNIT, m.end())
+        items = [(m.group(), suffix.group() if suffix else None)]
+        pos = suffix.end() if suffix else m.end()
         while (item := self.match(_SLASH_ITEM, pos)) is not None:
-            items.append(item.group(1))
-            units.append(item.group(2))
+            items.append((item.group(1), item.group(2)))
             pos = item.end()
         if len(items) > _MAX_LIST_ITEMS:
             return pos
-        amount = _Amount(pos, None, None) if units[-1] else self.amount_at(pos, currency is not None)
+        amount = self.amount_at(pos, currency is not None)
         if amount is None:
             return self.skip_code(pos)
+        suffixes = {suffix.lower() for _, suffix in items if suffix}
         label = _LABEL_BEFORE.search(self.before(start))
-        written = next((u for u in units if u), None)
-        unit = amount.unit or currency or (written and ("%" if written == "%" else "x"))
+        unit = amount.unit or currency or ("%" if "%" in suffixes else "x" if "x" in suffixes else None)
         if unit is None and label:
             unit = "x" if label.group("multiple") else "CNY"  # "PE of 35/28/22", "EPS of 1.2/1.5/1.9"
         if unit is None:
@@ -564,9 +589,10 @@ class _Parser:
         if per is None and unit in CURRENCIES and label and label.group("per_share"):
             per = "share"
         years = self.list_years(end, start, len(items)) or [None] * len(items)
-        scale = amount.scale or 1.0
-        for digits, year in zip(items, years):
+        shared_scale = amount.scale or _SCALES.get((items[-1][1] or "").lower())  # "1.2/1.5/1.9bn"
+        for (digits, suffix), year in zip(items, years):
             value = _to_float(digits)
+            scale = _SCALES.get((suffix or "").lower()) or shared_scale or 1.0
             if value is not None and _finite(value * scale):
                 self.found.append(_Found(span_start, end, end, value * scale / amount.divisor, None, unit, per,
                                          None, year, True))
@@ -580,10 +606,11 @@ class _Parser:
             years = _expand_years(self.year_matches[i])
             if gap in ("", "for", "in", "over", "during") and years and len(years) > 1:
                 return years if len(years) == count else None
-        candidates = itertools.chain(reversed(self.year_matches[:bisect.bisect_left(self.year_starts, start)]),
-                                     self.year_matches[i:])
-        for year_match in candidates:
-            years = _expand_years(year_match)
+        first = bisect.bisect_left(self.year_starts, start - _LIST_YEAR_REACH)
+        last = bisect.bisect_left(self.year_starts, end + _LIST_YEAR_REACH)
+        before = range(bisect.bisect_left(self.year_starts, start) - 1, first - 1, -1)
+        for index in itertools.chain(before, range(i, last)):
+            years = _expand_years(self.year_matches[index])
             if years and len(years) > 1:
                 return years if len(years) == count else None
         return None
@@ -603,7 +630,8 @@ def _year_mentions(t: str, parser: _Parser) -> list[_YearMention]:
         before = t[max(0, s - _WINDOW):s]
         if len(years) > 1:
             kind = "range"
-        elif _IGNORED_YEAR_BEFORE.search(before) or _IGNORED_YEAR_AFTER.match(t, e, min(len(t), e + 20)):
+        elif (_IGNORED_YEAR_BEFORE.search(before) or _SINCE_BEFORE.search(before)
+              or _IGNORED_YEAR_AFTER.match(t, e, min(len(t), e + 20))):
             kind = "ignored"
         elif _MONTH_BEFORE.search(before):
             kind = "month"
@@ -686,7 +714,7 @@ def _assign_years(t: str, found: list[_Found], mentions: list[_YearMention]) -> 
 
 def find_metrics(text: str) -> list[Metric]:
     """Every metric in `text` (a bullet as it stands in the decoded report), in reading order."""
-    if not text:
+    if not _ANY_DIGIT.search(text):
         return []
     t = _normalise(text)
     parser = _Parser(t)

@@ -13,9 +13,10 @@ _RECOMMENDATION_SECTION = re.compile(
     r"\b(?:Recommendations?|Recommended|Suggestions?|Advice|Stock\s+Picks|Beneficiaries|Related\s+"
     r"(?:Companies|Stocks|Targets))\b|投资建议|推荐", re.I)
 _THEME_SEPARATOR = re.compile(r"\s*[:：]\s*")
-_LIST_SEPARATOR = re.compile(r"\s*(?:[,，;；、]|\s&\s)\s*")
+_LIST_SEPARATOR = re.compile(r"\s*[,，;；、]\s*")
 _CONJUNCTION = re.compile(r"^(?:and|&|as well as|plus|及|和|与)\s+", re.I)
-_LAST_PAIR = re.compile(r"\s+(?:and|&|as well as)\s+", re.I)
+# `&` joins the words of one name (`Johnson & Johnson`) more often than two names, so it never splits.
+_LAST_PAIR = re.compile(r"\s+(?:and|as well as)\s+", re.I)
 _TRAILING_ETC = re.compile(r"\s*(?:,?\s*(?:etc\.?|and others|among others|等))$", re.I)
 
 

@@ -16,6 +16,7 @@ from pipelines.extraction.recommendations import is_recommendation_section, pars
 from pipelines.extraction.sections import parse_sections
 
 Rows = dict[str, list[tuple]]
+_MAX_ERROR_CHARS = 200  # an exception message can quote a whole report; the reason only needs its gist
 
 
 def extract_reports(docs: Iterable[tuple[str, str]]) -> dict[str, pl.DataFrame]:
@@ -28,8 +29,9 @@ def extract_reports(docs: Iterable[tuple[str, str]]) -> dict[str, pl.DataFrame]:
             rows["failures"].append((report_id, rejected.reason))
             continue
         except Exception as error:  # noqa: BLE001 - one report's bug must not lose the whole batch
+            detail = str(error)[:_MAX_ERROR_CHARS]
             rows["failures"].append((report_id, f"the extractor failed on this report ({type(error).__name__}: "
-                                                f"{error}); it is kept for re-extraction after a fix"))
+                                                f"{detail}); it is kept for re-extraction after a fix"))
             continue
         for name, frame_rows in report_rows.items():
             rows[name].extend(frame_rows)
@@ -40,6 +42,8 @@ def extract_reports(docs: Iterable[tuple[str, str]]) -> dict[str, pl.DataFrame]:
 def extract_report(report_id: str, text: str) -> Rows:
     """Rows of every frame but `failures` for one decoded report; raises ReportRejected."""
     layout = split_layout(text)
+    if not text[layout.summary_start:layout.summary_end].strip():
+        raise ReportRejected("the report has no summary, only a title and a source line (a truncated file?)")
     title = layout.title
     subject = title.subject_company if title else None
     header = find_rating_header(text, layout.summary_start, layout.summary_end)

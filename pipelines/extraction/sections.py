@@ -21,11 +21,12 @@ _LOOK_BACK = 80  # characters any backward look may scan, so long texts stay lin
 _WHITESPACE = re.compile(r"\s+")
 
 # Dashes are bullets only with space on both sides (`AI+Hardware`, `15-20%`, `year-on-year` are text);
-# glyphs are bullets wherever they stand. `·` is a bullet only at the start of a line.
+# glyphs are bullets wherever they stand. At the start of a line an en or em dash is a bullet even
+# without a space (`–First point`), a hyphen is not (`-5% lower`, wrapped); `·` only counts there.
 _DASHES = "-–—*"
 _GLYPHS = "•●▪◦‣∙■◆►▶➢"
 _SPACE = r"[ \t\u3000\u00a0]"
-_LINE_MARKER = re.compile(rf"^{_SPACE}*(?P<mark>[{_DASHES}](?={_SPACE})|[{_GLYPHS}·]){_SPACE}*", re.M)
+_LINE_MARKER = re.compile(rf"^{_SPACE}*(?P<mark>[-*](?={_SPACE})|[–—{_GLYPHS}·]){_SPACE}*", re.M)
 _INLINE_MARKER = re.compile(rf"(?<=\s)(?P<mark>[{_DASHES}])(?=\s)|(?P<glyph>[{_GLYPHS}])")
 _SPACES = re.compile(f"{_SPACE}*")
 _LINE_END = re.compile(r"[ \t\u3000\r]*(?:\n|$)")
@@ -84,8 +85,7 @@ def parse_sections(text: str, start: int, end: int) -> list[Bullet]:
     """Every bullet of the summary `text[start:end]` with its section and sub-section."""
     parser = _SummaryParser(text)
     markers = _bullet_markers(text, start, end)
-    bounds = [start, *(s for s, _ in markers)]
-    parser.heading_material(start, bounds[1] if markers else end)
+    parser.heading_material(start, markers[0][0] if markers else end)
     for i, (_, body_start) in enumerate(markers):
         parser.segment(body_start, markers[i + 1][0] if i + 1 < len(markers) else end)
     return parser.bullets
@@ -135,6 +135,7 @@ class _SummaryParser:
         self.bullets: list[Bullet] = []
 
     def accepts_subsection(self) -> bool:
+        """True when heading material under the current section names a sub-section."""
         return self.has_subsections or bool(self.section and _SUBSECTIONED.search(self.section))
 
     def segment(self, start: int, end: int) -> None:
@@ -143,7 +144,12 @@ class _SummaryParser:
         start, end = _strip(text, start, end)
         last_citations = None
         for last_citations in CITATION_RUN.finditer(text, start, end):
-            pass
+            after = _strip(text, last_citations.end(), end)[0]
+            if last_citations.start() > start and after < end and text[after].isupper() and (
+                    _KNOWN_SECTION.match(text, after, end)):  # `... [1] Risk Warnings: Coal prices ... [9]`
+                self.emit(start, last_citations.end())
+                self.heading_material(after, end)
+                return
         if last_citations and last_citations.start() > start:
             tail_start, tail_end = _strip(text, last_citations.end(), end)
             if tail_start == tail_end:
@@ -214,7 +220,9 @@ class _SummaryParser:
             known, rest = None, ""
         if known and rest and not _heading_like(rest):  # `Risk Warnings: Coal prices ... [9]` without a dash
             self.open_section(known.group(), None)
-            body_start = _strip(text, start + _offset_after(text[start:end], known.group()), end)[0]
+            body_start = start + _offset_after(text[start:end], known.group())
+            while body_start < end and text[body_start] in _HEADING_EDGES:
+                body_start += 1
             self.segment(body_start, end)
             return
         if not _heading_like(joined) and not known:  # prose without any bullet marker
@@ -230,6 +238,7 @@ class _SummaryParser:
             self.subsection, self.has_subsections = joined, True
 
     def open_section(self, name: str, subsection: str | None) -> None:
+        """Start a section (and maybe its first sub-section)."""
         self.section = _WHITESPACE.sub(" ", name).strip(_HEADING_EDGES)
         self.subsection = _WHITESPACE.sub(" ", subsection).strip(_HEADING_EDGES) if subsection else None
         self.has_subsections = self.subsection is not None
@@ -298,13 +307,13 @@ def _heading_token(token: str) -> bool:
 def _capitalised(token: str) -> bool:
     """A word that can open a heading: starts with a capital (`Overseas`, `"+AI"`), not a number."""
     alnum = next((c for c in token if c.isalnum()), None)
-    return alnum is not None and (alnum.isupper() or not alnum.isascii() and not alnum.isdigit()) and (
-        token.lower() not in _HEADING_CONNECTORS)
+    return alnum is not None and (alnum.isupper() or not alnum.isascii() and not alnum.isdigit())
 
 
 def _heading_like(text: str, max_words: int = _MAX_HEADING_WORDS) -> bool:
     """Short Title-Case words (`Key Points by Section Policy Effect`, `Edge Side "+AI"`), not a sentence."""
+    if len(text) > _MAX_HEADING_CHARS and len(text.strip()) > _MAX_HEADING_CHARS:
+        return False
     words = text.split()
-    return (0 < len(words) <= max_words and len(text.strip()) <= _MAX_HEADING_CHARS
-            and all(_heading_token(w) for w in words) and _capitalised(words[0])
-            and words[-1].lower() not in _HEADING_CONNECTORS - {"&", "+"})
+    return (0 < len(words) <= max_words and all(_heading_token(w) for w in words) and _capitalised(words[0])
+            and words[-1] not in _HEADING_CONNECTORS - {"&", "+"})

@@ -47,6 +47,8 @@ def run_pipeline(inbox: Path, home: Path, *extra: str) -> PipelineRun:
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("RW_SETTLE_SECONDS", "0")
+        patch.setenv("RW_INBOX", str(inbox))  # the CLI exports its locations; restore them afterwards
+        patch.setenv("RW_HOME", str(home))
         patch.delenv("DAGSTER_HOME", raising=False)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             code = cli.main(["run", "--inbox", str(inbox), "--home", str(home), *extra])

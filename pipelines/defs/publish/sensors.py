@@ -5,6 +5,7 @@ from datetime import datetime
 from dagster import DagsterRunStatus, DefaultSensorStatus, RunStatusSensorContext, run_status_sensor
 
 from pipelines.core import data_docs, runs
+from pipelines.core.lock import RunInProgress, exclusive_run
 from pipelines.defs.jobs import warehouse_job
 from pipelines.settings import settings_from_env
 
@@ -14,10 +15,17 @@ def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
     run_id = context.dagster_run.run_id
     if not settings.build_db.exists():
         return
-    record = runs.run_record(settings.build_db, run_id)
-    if record is not None and not record["published"]:
-        data_docs.build_run_site(settings.data_docs_dir, run_id)
-        runs.close_run(settings.build_db, run_id, datetime.now(), published=False, outcome=outcome)
+    try:
+        # The daemon must not write the build database while the next run uses it (DuckDB has one
+        # writer process). If a run holds the lock, this record stays open and that run's successor
+        # closes it as interrupted (runs.open_run).
+        with exclusive_run(settings.lock_file):
+            record = runs.run_record(settings.build_db, run_id)
+            if record is not None and not record["published"]:
+                data_docs.build_run_site(settings.data_docs_dir, run_id)
+                runs.close_run(settings.build_db, run_id, datetime.now(), published=False, outcome=outcome)
+    except RunInProgress:
+        context.log.warning(f"run {run_id} not closed in audit.runs: another run holds the warehouse lock")
 
 
 @run_status_sensor(run_status=DagsterRunStatus.SUCCESS, monitored_jobs=[warehouse_job],

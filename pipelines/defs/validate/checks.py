@@ -47,7 +47,7 @@ def gx_check(asset_key: list[str], suite: str, frame_sql: str, *, guard_shrinkin
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
         settings, run_id = warehouse.settings(), context.run.run_id
         with connect(settings.build_db, read_only=True) as con:
-            frame = pl.from_arrow(con.execute(frame_sql).to_arrow_table())
+            frame = pl.from_arrow(con.sql(frame_sql).to_arrow_table())
         params = (validation.mart_runtime_params(_previous_row_count(settings.warehouse_db, table_name))
                   if guard_shrinking else None)
         result = validation.validate_frame(suite, frame, table_name=table_name, runtime_params=params)

@@ -18,6 +18,7 @@ select
     char_start,
     char_end,
     extractor_version,
-    loaded_at
-from {{ ref('stg_raw__claims') }}
-where {{ reports_loaded_since_last_run() }}
+    loaded_at,
+    {{ built_at() }} as built_at
+from {{ ref('stg_raw__claims') }} as claims
+where {{ reports_loaded_since_last_run('claims') }}

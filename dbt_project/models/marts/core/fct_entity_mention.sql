@@ -16,8 +16,8 @@ with lookup_version as (
 
 mentions as (
     select *
-    from {{ ref('stg_raw__entity_mentions') }}
-    where {{ reports_loaded_since_last_run() }}
+    from {{ ref('stg_raw__entity_mentions') }} as mentions
+    where {{ reports_loaded_since_last_run('mentions') }}
     {%- if is_incremental() %}
         or (select max(company_lookup_version) from {{ this }})
             is distinct from (select lookup_version from lookup_version)
@@ -40,6 +40,7 @@ select
     mentions.char_end,
     (select lookup_version from lookup_version) as company_lookup_version,
     mentions.extractor_version,
-    mentions.loaded_at
+    mentions.loaded_at,
+    {{ built_at() }} as built_at
 from mentions
 left join {{ ref('int_company_names') }} as names on names.name_key = mentions.entity_name_key

@@ -18,7 +18,7 @@ with metrics as (
         end) as kind_context
     from {{ ref('stg_raw__metrics') }} as metrics
     left join {{ ref('stg_raw__claims') }} as claims using (report_id, claim_seq)
-    where {{ reports_loaded_since_last_run('metrics.loaded_at') }}
+    where {{ reports_loaded_since_last_run('metrics') }}
 )
 
 select
@@ -38,5 +38,6 @@ select
     char_start,
     char_end,
     extractor_version,
-    loaded_at
+    loaded_at,
+    {{ built_at() }} as built_at
 from metrics
