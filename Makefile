@@ -58,6 +58,7 @@ bench-queries: setup
 	$(BIN)/python benchmarks/bench_queries.py
 
 docs: setup
+	mkdir -p $(dir $(RW_BUILD_DB))
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
 
 clean:

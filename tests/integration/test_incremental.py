@@ -26,7 +26,7 @@ INCREMENTAL_FACTS = {"fct_claim": "claim_id", "fct_metric": "metric_id", "fct_en
 GOLD_LIST = {"fct_claim": "claims", "fct_metric": "metrics", "fct_entity_mention": "entities"}
 # Start of the dbt run that wrote the row (dbt_project/macros/incremental_reports.sql): it is
 # what tells a rebuilt row from a kept one, so a full refresh changes it by definition.
-BUILD_TIME_COLUMNS = {"built_at"}
+BUILD_TIME_COLUMNS = frozenset({"built_at"})
 
 
 def published_copy(run: PipelineRun, name: str) -> Path:
@@ -53,8 +53,8 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def report_ids(batch: list[Path], warehouse: Path) -> list[str]:
     names = [path.name for path in batch]
-    return [rid for (rid,) in query(warehouse, "select report_id from marts.dim_report where list_contains(?, source_file)",
-                                    [names])]
+    sql = "select report_id from marts.dim_report where list_contains(?, source_file)"
+    return [report_id for (report_id,) in query(warehouse, sql, [names])]
 
 
 def gold_reports_with(batch: list[Path], table: str) -> int:
@@ -68,7 +68,7 @@ def mart_tables(warehouse: Path) -> list[str]:
         select table_name from information_schema.tables where table_schema = 'marts' order by 1""")]
 
 
-def differing_rows(left: Path, right: Path, table: str, ignored: set[str] = frozenset()) -> int:
+def differing_rows(left: Path, right: Path, table: str, ignored: frozenset[str] = frozenset()) -> int:
     """Rows of marts.<table> in one file and not in the other (multiset difference, both ways)."""
     with duckdb.connect() as con:
         con.execute("attach ? as lhs (read_only)", [str(left)])
@@ -128,7 +128,6 @@ def test_full_refresh_gives_identical_marts(warehouses):
     second, full_refresh = warehouses["second"], warehouses["full_refresh"]
     assert mart_tables(full_refresh) == mart_tables(second)
     for table in mart_tables(second):
-        assert query(full_refresh, f"select count(*) from marts.{table}") == query(second, f"select count(*) from marts.{table}")
         assert differing_rows(second, full_refresh, table, ignored=BUILD_TIME_COLUMNS) == 0, table
     for table in INCREMENTAL_FACTS:  # the refresh did rebuild every row, so the comparison means something
         [(last_incremental_build,)] = query(second, f"select max(built_at) from marts.{table}")
