@@ -57,7 +57,8 @@ _SUBJECT_COMPANY = re.compile(
     r"(?P<name>[^\s()（）:：,，;；、|｜\[\]【】《》\"“”]+?)\s*[(（]\s*"
     r"(?P<code>\d{6}|\d{4,5}(?=\s*\.\s*HK)|[A-Z]{1,5}(?=\s*\.\s*(?:O|N|OQ|US)\b))"
     r"(?:\s*\.\s*(?P<exchange>[A-Za-z]{1,4}))?\s*[)）]")
-# When the title itself starts with the industry word (`银行业…`, `计算机行业…`) nothing was prefixed.
+# When the title itself starts with the industry word (`银行业…`, `计算机行业…`) nothing was prefixed:
+# the whole line is the title, and the industry is still the one it names.
 _NOT_A_PREFIX_REMAINDER = ("行业", "业")
 
 _MACRO_TITLE = re.compile(r"宏观|经济|政府工作报告|两会|GDP|CPI|PPI|PMI|通胀|货币政策|财政政策|社融|汇率|利率")
@@ -129,9 +130,9 @@ def parse_title_line(text: str, start: int, end: int) -> TitleLine:
     start += len(line) - len(line.lstrip())
     line = line.strip()
     industry = next((name for name in industry_names_cn()
-                     if line.startswith(name) and len(line) > len(name)
-                     and not line[len(name):].startswith(_NOT_A_PREFIX_REMAINDER)), None)
-    title = line[len(industry):].lstrip() if industry else line
+                     if line.startswith(name) and len(line) > len(name)), None)
+    prefixed = industry is not None and not line[len(industry):].startswith(_NOT_A_PREFIX_REMAINDER)
+    title = line[len(industry):].lstrip() if prefixed else line
     company = _SUBJECT_COMPANY.search(title)
     subject = SubjectCompany(company["name"], company["code"]) if company else None
     return TitleLine(industry, title, subject, start, start + len(line))

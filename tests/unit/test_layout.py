@@ -79,9 +79,9 @@ def test_stray_chinese_unit_does_not_make_a_summary_line_a_title() -> None:
     ("基础化工化工行业2023年中期策略:去库尚未结束", "基础化工", "化工行业2023年中期策略:去库尚未结束"),
     ("银行银行业2025年度投资策略:息差企稳可期", "银行", "银行业2025年度投资策略:息差企稳可期"),
     ("2025年A股投资策略:政策转向积极，慢牛格局可期", None, "2025年A股投资策略:政策转向积极，慢牛格局可期"),
-    # the title itself starts with the industry word: nothing was prefixed
-    ("银行业2025年度投资策略:息差企稳可期", None, "银行业2025年度投资策略:息差企稳可期"),
-    ("传媒行业点评:游戏市场规模创新高", None, "传媒行业点评:游戏市场规模创新高"),
+    # the title itself starts with the industry word: nothing was prefixed, the industry is still named
+    ("银行业2025年度投资策略:息差企稳可期", "银行", "银行业2025年度投资策略:息差企稳可期"),
+    ("传媒行业点评:游戏市场规模创新高", "传媒", "传媒行业点评:游戏市场规模创新高"),
 ])
 def test_industry_prefix_is_split_off_the_title(line: str, industry: str | None, title: str) -> None:
     parsed = title_of(line)
