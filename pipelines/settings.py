@@ -39,6 +39,10 @@ class Settings:
         return self.home / "build" / "research.duckdb"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        return self.home / "dbt_target"
+
+    @property
     def warehouse_db(self) -> Path:
         return self.home / "warehouse" / "research.duckdb"
 

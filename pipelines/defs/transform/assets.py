@@ -18,7 +18,9 @@ class DbtBuildConfig(Config):
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
                      warehouse: WarehouseResource, config: DbtBuildConfig):
     """Seeds, snapshots, models and dbt tests of the warehouse, built with `dbt build`."""
+    settings = warehouse.settings()
     # dbt runs as a subprocess that inherits this environment; profiles.yml reads the path from it.
-    os.environ["RW_BUILD_DB"] = str(warehouse.settings().build_db)
+    os.environ["RW_BUILD_DB"] = str(settings.build_db)
     args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
-    yield from dbt.cli(args, context=context).stream()
+    # Artifacts and logs of the last build live with the warehouse they built, not in the source tree.
+    yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
