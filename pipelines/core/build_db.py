@@ -42,6 +42,12 @@ create table if not exists audit.validations (
 );
 """
 
+# The columns `record_received` writes, in the order of its rows.
+_AUDIT_FILES = {"source_file": pl.String, "content_sha256": pl.String, "size_bytes": pl.Int64,
+                "received_at": pl.Datetime("us"), "status": pl.String, "reason": pl.String,
+                "report_id": pl.String, "mtime_ns": pl.Int64, "run_id": pl.String,
+                "updated_at": pl.Datetime("us")}
+
 _DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT",
                  pl.Float64: "DOUBLE", pl.Datetime("us"): "TIMESTAMP"}
 
@@ -95,8 +101,11 @@ def record_received(path: Path, files: Iterable[ReceivedFile], run_id: str) -> N
              f.report_id, f.mtime_ns, run_id, f.received_at) for f in files]
     if not rows:
         return
+    # One insert from Arrow: executemany runs one statement per row, about 2 ms each.
+    received = pl.DataFrame(rows, schema=_AUDIT_FILES, orient="row")
     with connect(path) as con:
-        con.executemany("insert into audit.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.register("received_rows", received.to_arrow())
+        con.execute("insert into audit.files by name select * from received_rows")
 
 
 def pending_extraction(path: Path, extractor_version: str) -> list[tuple[str, str]]:

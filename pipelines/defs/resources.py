@@ -1,12 +1,15 @@
 """Resources: where the warehouse lives (from the environment) and the dbt CLI."""
 
+import importlib.metadata
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from dagster import ConfigurableResource, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging import version
 
 from pipelines.core.lock import exclusive_run
 from pipelines.settings import DBT_PROJECT_DIR, Settings, settings_from_env
@@ -39,6 +42,20 @@ class WarehouseResource(ConfigurableResource):
             yield self
 
 
+class OfflineDbtCliResource(DbtCliResource):
+    """The dbt CLI, without the version probe that goes online.
+
+    dagster-dbt learns the dbt version by running `dbt --version`, which asks pypi.org for the latest
+    dbt-core and dbt-duckdb releases: a network call in every run. The executable is the dbt-core
+    installed beside this interpreter, so its version is read from the installed package instead.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+
 def build_resources() -> dict:
     """The resources every definition uses."""
-    return {"warehouse": WarehouseResource(), "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}
+    return {"warehouse": WarehouseResource(),
+            "dbt": OfflineDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}

@@ -30,7 +30,7 @@ CLI = str(Path(sys.executable).parent / "research-warehouse")
 MAX_FILE_BYTES = 1_500_000  # above the 1 MB token report, below the oversized file
 SETTLE_SECONDS = 600  # files modified within the last 10 minutes wait; the others are backdated
 # Columns that only say when a row was written: they differ between two runs of the same data.
-RUN_TIME_COLUMNS = frozenset({"loaded_at", "ingested_at", "received_at", "updated_at"})
+RUN_TIME_COLUMNS = frozenset({"loaded_at", "ingested_at", "received_at", "updated_at", "built_at"})
 
 LOADED, DUPLICATE, QUARANTINED = "loaded", "duplicate", "quarantined"
 
@@ -98,7 +98,7 @@ def build_bad_inbox(inbox: Path, outside: Path) -> dict[str, Expected]:
     # Not reports at all.
     put("empty.txt", b"", QUARANTINED, "empty")
     put("whitespace.txt", " \r\n\t\u3000\n", QUARANTINED, "whitespace")
-    put("random.txt", random.Random(6).randbytes(8192), QUARANTINED, "not")
+    put("random.txt", random.Random(6).randbytes(8192), QUARANTINED, "neither UTF-8 nor GB18030")
     put("image.txt", b"\x89PNG\r\n\x1a\n" + random.Random(7).randbytes(2048), QUARANTINED, "PNG image")
     put("document.txt", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + random.Random(8).randbytes(2048),
         QUARANTINED, "PDF document")
@@ -239,20 +239,24 @@ def network_namespace_available() -> bool:
     return subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0
 
 
-def offline_env(root: Path) -> tuple[dict[str, str], Path]:
+def attempts_log(offline_root: Path) -> Path:
+    """Where the network guard of an offline run logs each connection it refused."""
+    return offline_root / "network-guard" / "attempts.log"
+
+
+def offline_env(root: Path) -> dict[str, str]:
     """Environment of a subprocess whose Python (and every Python it starts: dbt) refuses and logs
-    any non-loopback connection or name lookup; the switches that silence telemetry are removed so
-    that the product itself must keep quiet. Returns the environment and the log."""
-    guard_dir = root / "network-guard"
-    guard_dir.mkdir(parents=True, exist_ok=True)
-    (guard_dir / "sitecustomize.py").write_text(textwrap.dedent(_NETWORK_GUARD), encoding="utf-8")
-    log = guard_dir / "attempts.log"
+    any non-loopback connection or name lookup (`attempts_log`); the switches that silence telemetry
+    are removed so that the product itself must keep quiet."""
+    log = attempts_log(root)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    (log.parent / "sitecustomize.py").write_text(textwrap.dedent(_NETWORK_GUARD), encoding="utf-8")
     log.touch()
     env = {name: value for name, value in os.environ.items()
            if name not in {"DO_NOT_TRACK", "DBT_SEND_ANONYMOUS_USAGE_STATS", "GX_ANALYTICS_ENABLED",
                            "DAGSTER_DISABLE_TELEMETRY", "DAGSTER_HOME", "PYTHONPATH"}}
-    env.update(PYTHONPATH=os.pathsep.join([str(guard_dir), str(REPO_ROOT)]), RW_TEST_NETWORK_LOG=str(log))
-    return env, log
+    env.update(PYTHONPATH=os.pathsep.join([str(log.parent), str(REPO_ROOT)]), RW_TEST_NETWORK_LOG=str(log))
+    return env
 
 
 def start_cli(*args: str, home: Path, inbox: Path, offline_root: Path | None = None,
@@ -263,7 +267,7 @@ def start_cli(*args: str, home: Path, inbox: Path, offline_root: Path | None = N
     base, command = dict(os.environ), [CLI, *args, "--home", str(home)]
     base.pop("DAGSTER_HOME", None)
     if offline_root is not None:
-        base, _ = offline_env(offline_root)
+        base = offline_env(offline_root)
         if network_namespace_available():
             command = ["unshare", "-rn", *command]
     base.update(run_env(RW_INBOX=str(inbox), RW_HOME=str(home), **env))
@@ -335,3 +339,20 @@ def fresh_bad_input_run(tmp_path_factory: pytest.TempPathFactory) -> FreshRun:
 def copy_home(home: Path, target: Path) -> Path:
     """A copy of a warehouse home (landing store, build database, published warehouse)."""
     return Path(shutil.copytree(home, target, symlinks=True, ignore=shutil.ignore_patterns("run.lock")))
+
+
+_offline_reextracts: dict[int, tuple[CliResult, Path]] = {}
+
+
+def offline_reextract_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, Path]:
+    """`research-warehouse reextract` on a copy of the fresh run's home, as a subprocess without
+    network (made once per session). Returns the result and the offline root (see `attempts_log`)."""
+    key = id(tmp_path_factory)
+    if key not in _offline_reextracts:
+        home = fresh_bad_input_run(tmp_path_factory).result.home
+        root = tmp_path_factory.mktemp("reextract")
+        copy = copy_home(home, root / "home")
+        (root / "inbox").mkdir()  # nothing new arrives: only what was landed is extracted again
+        _offline_reextracts[key] = finish(start_cli("reextract", home=copy, inbox=root / "inbox",
+                                                    offline_root=root), copy), root
+    return _offline_reextracts[key]

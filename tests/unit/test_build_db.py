@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from pipelines.core import build_db
-from pipelines.core.landing import DUPLICATE, RECEIVED, ReceivedFile
+from pipelines.core.landing import DUPLICATE, QUARANTINED, RECEIVED, ReceivedFile
 from pipelines.extraction import schema
 
 NOW = datetime(2026, 1, 1, 8, 0)
@@ -60,3 +60,17 @@ def test_load_batch_loads_good_reports_and_quarantines_failures(tmp_path: Path) 
     assert build_db.quarantined_files(db) == [("bad.txt", "no source line", NOW)]
     assert build_db.requeue_quarantined(db) == 1
     assert build_db.pending_extraction(db, "1.0") == [(bad[:16], bad)]
+
+
+def test_received_files_are_recorded_field_by_field(tmp_path: Path) -> None:
+    db = tmp_path / "build.duckdb"
+    build_db.initialize(db)
+    quarantined = ReceivedFile("odd.bin", None, 7, 3, NOW, QUARANTINED, "not a report", None)
+    build_db.record_received(db, [received("a.txt", "a" * 64), quarantined], "run-1")
+    build_db.record_received(db, [], "run-2")  # nothing new: nothing written
+    with duckdb.connect(str(db)) as con:
+        rows = con.execute("select source_file, content_sha256, size_bytes, received_at, status, reason, "
+                           "report_id, mtime_ns, run_id, updated_at from audit.files order by 1").fetchall()
+    assert rows == [("a.txt", "a" * 64, 10, NOW, RECEIVED, None, "a" * 16, 1, "run-1", NOW),
+                    ("odd.bin", None, 7, NOW, QUARANTINED, "not a report", None, 3, "run-1", NOW)]
+    assert build_db.known_files(db) == ({("a.txt", 10, 1), ("odd.bin", 7, 3)}, {"a" * 64: "a.txt"})
