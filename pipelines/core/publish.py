@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
+PUBLISHED = "published"  # the outcome of a run whose warehouse was published
 BI_STORAGE_VERSION = "v1.2.0"
 
 
@@ -25,8 +26,12 @@ def _escape(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def publish(build_db: Path, warehouse_db: Path) -> Path:
-    """Copy the BI-facing schemas of `build_db` to `warehouse_db` via write-then-rename."""
+def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) -> Path:
+    """Copy the BI-facing schemas of `build_db` to `warehouse_db` via write-then-rename.
+
+    With `run_id`, that run is marked published in the copy's `audit.runs` before the rename, so
+    the published file always says truthfully which run produced it.
+    """
     warehouse_db.parent.mkdir(parents=True, exist_ok=True)
     for leftover in warehouse_db.parent.glob(f".{warehouse_db.name}.*.tmp"):  # of a publish that was killed
         leftover.unlink(missing_ok=True)
@@ -45,6 +50,9 @@ def publish(build_db: Path, warehouse_db: Path) -> Path:
             for schema_name, table in tables:
                 name = f"{_quote(schema_name)}.{_quote(table)}"
                 con.execute(f"create table published.{name} as select * from build.{name}")
+            if run_id is not None:
+                con.execute("update published.audit.runs set published = true, outcome = ? where run_id = ?",
+                            [PUBLISHED, run_id])
             con.execute("detach published")
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())

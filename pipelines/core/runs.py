@@ -7,19 +7,34 @@ from pathlib import Path
 
 from pipelines.core.build_db import connect
 from pipelines.core.landing import LOADED, QUARANTINED
+from pipelines.core.publish import PUBLISHED
 
+PUBLISHING = "publishing"  # checks passed, the warehouse file is being replaced
 
 INTERRUPTED = "interrupted: the run stopped before it finished (killed or crashed); it published nothing"
 
 
-def open_run(build_db: Path, run_id: str, started_at: datetime, extractor_version: str) -> None:
+def _published_run_ids(warehouse_db: Path) -> list[str]:
+    """Runs the published warehouse file says it was produced by."""
+    if not warehouse_db.exists():
+        return []
+    with connect(warehouse_db, read_only=True) as con:
+        return [run_id for (run_id,) in con.execute("select run_id from audit.runs where published").fetchall()]
+
+
+def open_run(build_db: Path, run_id: str, started_at: datetime, extractor_version: str,
+             warehouse_db: Path) -> None:
     """Record that a run started, and close the records of runs that were killed before they ended.
 
-    The caller holds the run lock, so any other run still marked `running` is no longer running.
+    The caller holds the run lock, so any other run still marked `running` is no longer running, and
+    one killed while `publishing` published exactly if the warehouse file names it.
     """
+    published = _published_run_ids(warehouse_db)
     with connect(build_db) as con:
-        con.execute("update audit.runs set outcome = ? where outcome = 'running' and run_id <> ?",
-                    [INTERRUPTED, run_id])
+        con.execute("update audit.runs set published = true, outcome = ? where outcome = ? and run_id in ?",
+                    [PUBLISHED, PUBLISHING, published or [""]])
+        con.execute("update audit.runs set outcome = ? where outcome in ('running', ?) and run_id <> ?",
+                    [INTERRUPTED, PUBLISHING, run_id])
         con.execute("""
             insert into audit.runs (run_id, started_at, published, extractor_version, outcome)
             values (?, ?, false, ?, 'running') on conflict (run_id) do nothing""",
@@ -37,6 +52,12 @@ def close_run(build_db: Path, run_id: str, finished_at: datetime, *, published: 
                 files_quarantined = (select count(*) from audit.files where run_id = ? and status = ?)
             where run_id = ?""",
                     [finished_at, published, outcome, run_id, run_id, LOADED, run_id, QUARANTINED, run_id])
+
+
+def mark_published(build_db: Path, run_id: str) -> None:
+    """The warehouse file of this run is in place."""
+    with connect(build_db) as con:
+        con.execute("update audit.runs set published = true, outcome = ? where run_id = ?", [PUBLISHED, run_id])
 
 
 def run_record(build_db: Path, run_id: str) -> dict | None:

@@ -74,6 +74,7 @@ class ExpectationOutcome:
     level: str  # ROW or BATCH
     failing_report_ids: tuple[str, ...] = ()
     error: str | None = None  # why GX could not evaluate it (e.g. a missing column)
+    why: str = ""  # the reviewed reason for the expectation, in words a person reads
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def _outcome(suite_name: str, table_name: str, config: Mapping[str, Any],
         level=meta["level"],
         failing_report_ids=_report_ids(result.result),
         error=_error_message(result.exception_info or {}),
+        why=meta.get("why", ""),
     )
 
 
@@ -235,7 +237,7 @@ def reports_failing_row_checks(outcomes: Iterable[ExpectationOutcome]) -> dict[s
         if outcome.success or not outcome.blocking or outcome.level != ROW:
             continue
         for report_id in outcome.failing_report_ids:
-            reasons.setdefault(report_id, []).append(f"{outcome.suite}: {outcome.expectation}")
+            reasons.setdefault(report_id, []).append(f"{outcome.suite}: {outcome.expectation} ({outcome.why})")
     return {report_id: "failed " + "; ".join(failed) for report_id, failed in reasons.items()}
 
 

@@ -48,3 +48,26 @@ def test_publish_replaces_the_previous_file_whole(tmp_path: Path) -> None:
     reader.close()
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct").fetchone() == (5,)
+
+
+def test_run_killed_while_publishing_is_settled_against_the_published_file(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from pipelines.core import build_db, runs
+
+    build, warehouse = tmp_path / "build.duckdb", tmp_path / "research.duckdb"
+    build_db.initialize(build)
+    now = datetime(2026, 1, 1)
+    for run_id in ("renamed", "not-renamed"):
+        runs.open_run(build, run_id, now, "1.0", warehouse)
+        runs.close_run(build, run_id, now, published=False, outcome=runs.PUBLISHING)
+        if run_id == "renamed":  # killed after the rename, before the build database heard of it
+            publish(build, warehouse, run_id=run_id)
+    runs.open_run(build, "next", now, "1.0", warehouse)
+    assert runs.run_record(build, "renamed")["published"] is True
+    assert runs.run_record(build, "renamed")["outcome"] == "published"
+    assert runs.run_record(build, "not-renamed")["published"] is False
+    assert runs.run_record(build, "not-renamed")["outcome"] == runs.INTERRUPTED
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select run_id, published, outcome from audit.runs where published").fetchall() \
+            == [("renamed", True, "published")]

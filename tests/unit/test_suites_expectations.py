@@ -546,7 +546,7 @@ def test_violation_fails_exactly_its_expectation(suite: str, name: str) -> None:
     if target.level == ROW:
         offending = violation.offending_report(good)
         assert target.failing_report_ids == (offending,)
-        assert quarantined == ({offending: f"failed {suite}: {name}"} if target.blocking else {})
+        assert quarantined == ({offending: f"failed {suite}: {name} ({target.why})"} if target.blocking else {})
         assert stopping == []
     else:
         assert target.level == BATCH

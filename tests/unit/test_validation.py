@@ -161,8 +161,9 @@ def test_extraction_batch_passes_with_offsets_inside_the_text_and_empty_frames()
 
 def test_a_claim_ending_past_its_text_quarantines_exactly_its_report() -> None:
     outcomes = outcomes_of(validate_extraction(extraction_frames(claim_end_of_r2=21), TEXTS))
-    assert reports_failing_row_checks(outcomes) == {"r2": "failed raw_claims: expect_column_pair_values_a_to_be_"
-                                                          "greater_than_b(report_text_length, char_end)"}
+    failed = "expect_column_pair_values_a_to_be_greater_than_b(report_text_length, char_end)"
+    why = next(o.why for o in outcomes if o.expectation == failed)
+    assert why and reports_failing_row_checks(outcomes) == {"r2": f"failed raw_claims: {failed} ({why})"}
     assert publish_blocking_failures(outcomes) == []
 
 
@@ -170,7 +171,7 @@ def outcome(*, success: bool = False, blocking: bool = True, level: str = ROW,
             report_ids: tuple[str, ...] = (), expectation: str = "expect_x(c)") -> ExpectationOutcome:
     return ExpectationOutcome(suite="raw_claims", expectation=expectation, table_name="raw.claims",
                               success=success, unexpected_count=len(report_ids), blocking=blocking,
-                              level=level, failing_report_ids=report_ids)
+                              level=level, failing_report_ids=report_ids, why=f"why {expectation}")
 
 
 def test_only_failed_blocking_row_checks_quarantine_their_reports() -> None:
@@ -178,7 +179,8 @@ def test_only_failed_blocking_row_checks_quarantine_their_reports() -> None:
                 outcome(blocking=False, report_ids=("r3",)), outcome(level=BATCH, report_ids=("r4",)),
                 outcome(success=True)]
     assert reports_failing_row_checks(outcomes) == {
-        "r1": "failed raw_claims: expect_x(c); raw_claims: expect_y(d)", "r2": "failed raw_claims: expect_x(c)"}
+        "r1": "failed raw_claims: expect_x(c) (why expect_x(c)); raw_claims: expect_y(d) (why expect_y(d))",
+        "r2": "failed raw_claims: expect_x(c) (why expect_x(c))"}
 
 
 def test_blocking_batch_failures_and_unattributable_row_failures_stop_the_publish() -> None:

@@ -17,7 +17,7 @@ def received_files(context: AssetExecutionContext, warehouse: WarehouseResource)
     settings = warehouse.settings()
     now = datetime.now()
     build_db.initialize(settings.build_db)
-    runs.open_run(settings.build_db, context.run_id, now, EXTRACTOR_VERSION)
+    runs.open_run(settings.build_db, context.run_id, now, EXTRACTOR_VERSION, settings.warehouse_db)
     seen, first_by_content = build_db.known_files(settings.build_db)
     received = receive_inbox(settings.inbox, settings.landing_dir, known_files=seen,
                              known_content=first_by_content, max_file_bytes=settings.max_file_bytes,

@@ -24,13 +24,15 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         outcome = "not published: blocking check failed: " + "; ".join(failed)
         runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False, outcome=outcome)
         raise Failure(description=outcome)
-    # The run is recorded as published inside the copy itself, then corrected if the copy fails.
-    runs.close_run(settings.build_db, context.run_id, datetime.now(), published=True, outcome="published")
+    # `publishing` until the rename is done: the copy itself marks the run published, and a run
+    # killed in between is settled against the published file when the next run opens.
+    runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False, outcome=runs.PUBLISHING)
     try:
-        path = publish(settings.build_db, settings.warehouse_db)
+        path = publish(settings.build_db, settings.warehouse_db, run_id=context.run_id)
     except Exception as error:
         runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False,
                        outcome=f"publish failed: {error}")
         raise
+    runs.mark_published(settings.build_db, context.run_id)
     return MaterializeResult(metadata={"path": MetadataValue.path(str(path)), "size_bytes": path.stat().st_size,
                                        "data_docs": MetadataValue.path(str(docs))})
