@@ -42,14 +42,22 @@ def copy_reports(sources: Iterable[Path], inbox: Path) -> Path:
     return inbox
 
 
-def run_pipeline(inbox: Path, home: Path, *extra: str) -> PipelineRun:
-    """The real `research-warehouse run` entry point, in-process, output captured."""
+def run_cli(*args: str, inbox: Path, home: Path, **env: str) -> PipelineRun:
+    """`research-warehouse <args> --home HOME` in this process, output captured.
+
+    The environment (RW_INBOX, RW_HOME, RW_SETTLE_SECONDS=0 and `env`) is set for the call and
+    restored afterwards, since the CLI exports the locations it was given.
+    """
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RW_SETTLE_SECONDS", "0")
-        patch.setenv("RW_INBOX", str(inbox))  # the CLI exports its locations; restore them afterwards
-        patch.setenv("RW_HOME", str(home))
+        for name, value in {"RW_SETTLE_SECONDS": "0", "RW_INBOX": str(inbox), "RW_HOME": str(home), **env}.items():
+            patch.setenv(name, value)
         patch.delenv("DAGSTER_HOME", raising=False)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            code = cli.main(["run", "--inbox", str(inbox), "--home", str(home), *extra])
+            code = cli.main([*args, "--home", str(home)])
     return PipelineRun(code, out.getvalue(), home)
+
+
+def run_pipeline(inbox: Path, home: Path, *extra: str) -> PipelineRun:
+    """The real `research-warehouse run` entry point on `inbox`, in-process."""
+    return run_cli("run", "--inbox", str(inbox), *extra, inbox=inbox, home=home)

@@ -7,9 +7,7 @@ A full run takes about a minute, so the fresh run on the bad-input inbox is made
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import os
 import random
 import shutil
@@ -23,8 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import cli
 from tests.conftest import REPO_ROOT, SAMPLES, SEED_REPORT
+from tests.integration.conftest import PipelineRun, run_cli
 
 CLI = str(Path(sys.executable).parent / "research-warehouse")
 MAX_FILE_BYTES = 1_500_000  # above the 1 MB token report, below the oversized file
@@ -159,31 +157,9 @@ def run_env(**extra: str) -> dict[str, str]:
     return {"RW_MAX_FILE_BYTES": str(MAX_FILE_BYTES), "RW_SETTLE_SECONDS": str(SETTLE_SECONDS), **extra}
 
 
-@dataclass
-class CliResult:
-    exit_code: int
-    output: str
-    home: Path
-
-    @property
-    def warehouse(self) -> Path:
-        return self.home / "warehouse" / "research.duckdb"
-
-    @property
-    def build_db(self) -> Path:
-        return self.home / "build" / "research.duckdb"
-
-
-def run_in_process(*args: str, home: Path, inbox: Path, **env: str) -> CliResult:
+def run_in_process(*args: str, home: Path, inbox: Path, **env: str) -> PipelineRun:
     """`research-warehouse <args>` in this process, with `run_env` and the output captured."""
-    out = io.StringIO()
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in run_env(RW_INBOX=str(inbox), RW_HOME=str(home), **env).items():
-            patch.setenv(name, value)
-        patch.delenv("DAGSTER_HOME", raising=False)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            code = cli.main([*args, "--home", str(home)])
-    return CliResult(code, out.getvalue(), home)
+    return run_cli(*args, inbox=inbox, home=home, **run_env(**env))
 
 
 _NETWORK_GUARD = '''
@@ -275,10 +251,10 @@ def start_cli(*args: str, home: Path, inbox: Path, offline_root: Path | None = N
                             text=True, start_new_session=True)
 
 
-def finish(process: subprocess.Popen, home: Path, timeout: float = 600) -> CliResult:
+def finish(process: subprocess.Popen, home: Path, timeout: float = 600) -> PipelineRun:
     """Wait for a CLI subprocess and collect what it printed."""
     stdout, stderr = process.communicate(timeout=timeout)
-    return CliResult(process.returncode, stdout + stderr, home)
+    return PipelineRun(process.returncode, stdout + stderr, home)
 
 
 def table_snapshot(db: Path, schema: str) -> dict[str, list[tuple]]:
@@ -312,7 +288,7 @@ def sha256(path: Path) -> str:
 class FreshRun:
     """The first run on a bad-input inbox, with what it published."""
 
-    result: CliResult
+    result: PipelineRun
     inbox: Path
     expected: dict[str, Expected]
     marts: dict[str, list[tuple]]
@@ -341,10 +317,10 @@ def copy_home(home: Path, target: Path) -> Path:
     return Path(shutil.copytree(home, target, symlinks=True, ignore=shutil.ignore_patterns("run.lock")))
 
 
-_offline_reextracts: dict[int, tuple[CliResult, Path]] = {}
+_offline_reextracts: dict[int, tuple[PipelineRun, Path]] = {}
 
 
-def offline_reextract_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, Path]:
+def offline_reextract_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[PipelineRun, Path]:
     """`research-warehouse reextract` on a copy of the fresh run's home, as a subprocess without
     network (made once per session). Returns the result and the offline root (see `attempts_log`)."""
     key = id(tmp_path_factory)
