@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: setup run test dev eval bench-extract bench-queries docs clean
+.PHONY: setup run test dev eval bench-extract bench-queries bench-scale docs clean
 
 setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -56,6 +56,11 @@ bench-extract: setup
 
 bench-queries: setup
 	$(BIN)/python benchmarks/bench_queries.py
+
+# Throughput and peak memory per stage as N grows (a few minutes); e.g. BENCH_SCALE_ARGS='--reports 1000 20000 --cli 2000'.
+BENCH_SCALE_ARGS ?=
+bench-scale: setup
+	$(BIN)/python benchmarks/bench_scale.py $(BENCH_SCALE_ARGS)
 
 docs: setup
 	mkdir -p $(dir $(RW_BUILD_DB))
