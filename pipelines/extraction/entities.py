@@ -373,12 +373,39 @@ def _heuristic_spans(text: str, known: list[tuple[int, int]]) -> list[tuple[int,
     return sorted(accepted)
 
 
+_Trie = dict[str, "_Trie"]
+_END_OF_NAME = ""  # trie key marking that the path so far spells a whole name
+
+
+def _case_key(char: str) -> str:
+    """One trie key per case-insensitive letter, so at most one branch of a trie node can match."""
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else char
+
+
+def _trie_alternation(node: _Trie) -> str:
+    """Regex of the names below `node`; an optional longer tail tried first gives longest match first."""
+    branches = [re.escape(key) + _trie_alternation(child) for key, child in sorted(node.items()) if key]
+    if not branches:
+        return ""
+    tails = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{tails})?" if _END_OF_NAME in node else tails
+
+
 @cache
 def _gazetteer() -> re.Pattern[str]:
-    names = sorted({*company_names(), *INSTITUTIONS}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(name) for name in names)
+    # A flat alternation of ~1,700 names tries every name at every position; a prefix tree shares
+    # prefixes. Backtracking into the shorter names still keeps the boundary check below per name.
+    trie: _Trie = {}
+    for name in {*company_names(), *INSTITUTIONS}:
+        node = trie
+        for char in name:
+            node = node.setdefault(_case_key(char), {})
+        node[_END_OF_NAME] = {}
     # Not inside a longer word, a hyphenated compound (DeepSeek-R1, Tesla-style) or a dotted name.
-    return re.compile(rf"(?<![A-Za-z0-9\-.])(?:{alternatives})(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I)
+    return re.compile(
+        rf"(?<![A-Za-z0-9\-.]){_trie_alternation(trie)}(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I
+    )
 
 
 @cache

@@ -44,6 +44,11 @@ def test_longest_known_name_wins() -> None:
         "Agricultural Bank of China", "Bank of China"]
 
 
+def test_shorter_known_name_matches_when_the_longer_one_is_a_hyphenated_compound() -> None:
+    assert names("ALIBABA GROUP HOLDING rose and Alibaba Group-backed startups grew") == [
+        "ALIBABA GROUP HOLDING", "Alibaba"]
+
+
 def test_alias_spelling_is_kept_as_written() -> None:
     found = names("Nvidia and Hygon Information both shipped more accelerators")
     assert found == ["Nvidia", "Hygon Information"]
