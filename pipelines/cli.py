@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
 
 from pipelines.core.lock import RunInProgress, exclusive_run
 from pipelines.settings import Settings, settings_from_env
@@ -25,12 +24,8 @@ def _apply_locations(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _why_not_published(result, build_db) -> str:
-    from pipelines.core.validation_audit import failed_blocking_expectations
-
-    failed = failed_blocking_expectations(build_db, result.run_id)
-    if failed:
-        return "blocking check failed: " + "; ".join(failed)
+def _step_failure(result) -> str:
+    """The first failed step and its user-code error, or that publishing was skipped."""
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
@@ -62,7 +57,7 @@ def _exclusively(settings: Settings, action: Callable[[], int]) -> int:
 def _run_job(settings: Settings, args: argparse.Namespace) -> int:
     from dagster import AssetKey, DagsterInstance
 
-    from pipelines.core import data_docs, runs
+    from pipelines.core import runs
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("research_warehouse")
@@ -74,9 +69,8 @@ def _run_job(settings: Settings, args: argparse.Namespace) -> int:
     published = any(event.asset_key == AssetKey(list(PUBLISHED_KEY))
                     for event in result.get_asset_materialization_events())
     if not published and settings.build_db.exists():
-        data_docs.build_run_site(settings.data_docs_dir, result.run_id)
-        runs.close_run(settings.build_db, result.run_id, datetime.now(), published=False,
-                       outcome="not published: " + _why_not_published(result, settings.build_db))
+        runs.close_unpublished(settings.build_db, settings.data_docs_dir, result.run_id,
+                               otherwise=_step_failure(result))
     record = runs.run_record(settings.build_db, result.run_id) if settings.build_db.exists() else None
     _print_summary(settings, result.run_id, record)
     return 0 if published else 1

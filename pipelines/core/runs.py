@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.core import data_docs
 from pipelines.core.build_db import connect
 from pipelines.core.landing import LOADED, QUARANTINED
 from pipelines.core.publish import PUBLISHED
+from pipelines.core.validation_audit import failed_blocking_expectations
 
 PUBLISHING = "publishing"  # checks passed, the warehouse file is being replaced
 
@@ -52,6 +54,17 @@ def close_run(build_db: Path, run_id: str, finished_at: datetime, *, published: 
                 files_quarantined = (select count(*) from audit.files where run_id = ? and status = ?)
             where run_id = ?""",
                     [finished_at, published, outcome, run_id, run_id, LOADED, run_id, QUARANTINED, run_id])
+
+
+def close_unpublished(build_db: Path, data_docs_dir: Path, run_id: str, *, otherwise: str) -> str:
+    """Close a run that published nothing: render its Data Docs and record why, naming the failed
+    blocking expectations when there are any, else `otherwise`. Returns the recorded outcome."""
+    data_docs.build_run_site(data_docs_dir, run_id)
+    failed = failed_blocking_expectations(build_db, run_id)
+    reason = "blocking check failed: " + "; ".join(failed) if failed else otherwise
+    outcome = f"not published: {reason}"
+    close_run(build_db, run_id, datetime.now(), published=False, outcome=outcome)
+    return outcome
 
 
 def mark_published(build_db: Path, run_id: str) -> None:

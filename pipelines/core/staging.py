@@ -43,9 +43,9 @@ def _batched(items: Sequence, size: int) -> Iterator[list]:
         yield batch
 
 
-def _decode_batch(landing_dir: Path, pending: list[tuple[str, str]]) -> tuple[list, list, list]:
-    """Decoded texts, their encodings, and decoding failures for one batch."""
-    docs, texts, failures = [], [], []
+def _decode_batch(landing_dir: Path, pending: list[tuple[str, str]]) -> tuple[list, list]:
+    """(report_id, encoding, text) of each decodable report of one batch, and the decoding failures."""
+    texts, failures = [], []
     ids_by_sha = {sha: report_id for report_id, sha in pending}
     for sha, raw in read_landed(landing_dir, ids_by_sha):
         report_id = ids_by_sha[sha]
@@ -54,9 +54,8 @@ def _decode_batch(landing_dir: Path, pending: list[tuple[str, str]]) -> tuple[li
         except ReportRejected as rejected:
             failures.append((report_id, str(rejected)))
             continue
-        docs.append((report_id, decoded.text))
         texts.append((report_id, decoded.encoding, decoded.text))
-    return docs, texts, failures
+    return texts, failures
 
 
 def _quarantine(frames: dict[str, pl.DataFrame], reasons: dict[str, str]) -> dict[str, pl.DataFrame]:
@@ -79,8 +78,8 @@ def extract_to_staging(settings: Settings, *, row_validator: RowValidator | None
     pending = build_db.pending_extraction(settings.build_db, EXTRACTOR_VERSION)
     batches = reports = quarantined = 0
     for number, batch in enumerate(_batched(pending, batch_size)):
-        docs, texts, decode_failures = _decode_batch(settings.landing_dir, batch)
-        frames = extract_reports(docs)
+        texts, decode_failures = _decode_batch(settings.landing_dir, batch)
+        frames = extract_reports((report_id, text) for report_id, _, text in texts)
         frames = _quarantine(frames, dict(decode_failures))
         text_frame = pl.DataFrame(texts, schema=build_db.TEXTS, orient="row")
         if row_validator is not None:

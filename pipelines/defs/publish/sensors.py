@@ -1,16 +1,15 @@
 """Close the audit record of runs that ended without publishing (blocked or failed)."""
 
-from datetime import datetime
-
 from dagster import DagsterRunStatus, DefaultSensorStatus, RunStatusSensorContext, run_status_sensor
 
-from pipelines.core import data_docs, runs
+from pipelines.core import runs
 from pipelines.core.lock import RunInProgress, exclusive_run
 from pipelines.defs.jobs import warehouse_job
 from pipelines.settings import settings_from_env
 
 
 def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
+    """Close the run's audit record unless it published; `outcome` is the reason if no check failed."""
     settings = settings_from_env()
     run_id = context.dagster_run.run_id
     if not settings.build_db.exists():
@@ -22,8 +21,7 @@ def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
         with exclusive_run(settings.lock_file):
             record = runs.run_record(settings.build_db, run_id)
             if record is not None and not record["published"]:
-                data_docs.build_run_site(settings.data_docs_dir, run_id)
-                runs.close_run(settings.build_db, run_id, datetime.now(), published=False, outcome=outcome)
+                runs.close_unpublished(settings.build_db, settings.data_docs_dir, run_id, otherwise=outcome)
     except RunInProgress:
         context.log.warning(f"run {run_id} not closed in audit.runs: another run holds the warehouse lock")
 
@@ -32,11 +30,11 @@ def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
                    default_status=DefaultSensorStatus.RUNNING)
 def record_blocked_runs(context: RunStatusSensorContext):
     """Marks a finished run that skipped publishing (a blocking check failed) in audit.runs."""
-    _close_unpublished(context, "not published: a blocking check failed")
+    _close_unpublished(context, "the publish step did not run")
 
 
 @run_status_sensor(run_status=DagsterRunStatus.FAILURE, monitored_jobs=[warehouse_job],
                    default_status=DefaultSensorStatus.RUNNING)
 def record_failed_runs(context: RunStatusSensorContext):
     """Marks a failed run as not published in audit.runs."""
-    _close_unpublished(context, "not published: the run failed")
+    _close_unpublished(context, "the run failed")
