@@ -3,17 +3,15 @@
 usage: python benchmarks/bench_scale.py [--reports N [N ...]] [--batch-size B] [--gx-up-to N]
                                         [--cli N] [--keep-home DIR]
 
-For each N, N synthetic reports are generated from data/samples into a fresh temporary inbox: copy k
-of a sample gets its source-line date moved k×37 minutes back and a decimal added to its first
-whole-number percentage, so every copy has its own content hash while the layout (and its encoding, BOM, CRLF)
-stays that of the sample. Each stage then runs in its own fresh Python process on a fresh RW_HOME,
-in pipeline order:
+For each N, N distinct synthetic reports are generated from data/samples (benchmarks/corpus.py) into a
+fresh temporary inbox. Each stage then runs in its own fresh Python process on a fresh RW_HOME, in
+pipeline order, with one extraction worker (in the stage's process):
 
   receive      known_files + receive_inbox + record_received (what the ingest asset does)
-  extract      extract_to_staging without a row validator (decode + Polars extraction + Parquet)
-  extract+gx   extract_to_staging again, with the real GX row validator (validate_extraction +
-               reports_failing_row_checks), as the extract asset runs it; "gx" = the time spent
-               inside the validator alone (GX's import and context, a one-off, printed apart)
+  extract      extract_to_staging without row validation (decode + Polars extraction + Parquet)
+  extract+gx   extract_to_staging again, with the GX row validation, as the extract asset runs it;
+               "gx" = its seconds minus those of `extract` (GX's import and context, a one-off,
+               printed apart)
   load         load_staged into the DuckDB raw tables
   rescan       receive again from the same inbox: nothing is new, so this is what every later run
                (and the inbox sensor's run) pays for a corpus of N files already received
@@ -25,8 +23,7 @@ With the batch size fixed, peak RSS should stay flat as N grows; time per report
 reports, with a throwaway DAGSTER_HOME so that the seconds of every Dagster step can be read back;
 its peak RSS is the largest of the CLI process and its children (dbt).
 
-Measured on 2 shared cores (see the team notes for the table): extraction ~100 reports/s per core is
-the bulk; 100k reports extrapolate to ~20 minutes before dbt and the asset checks.
+`make bench` (benchmarks/bench.py) measures the end-to-end runs against the scale targets.
 Not a test: nothing is asserted.
 """
 
@@ -35,78 +32,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from pipelines.extraction.decoding import decode_report  # noqa: E402
+from benchmarks.corpus import Template, load_templates, write_inbox  # noqa: E402
 
-SAMPLES = REPO_ROOT / "data" / "samples"
 DEFAULT_REPORTS = (1000, 3000, 10000)  # about 5 minutes on 2 cores
 # The validator itself is fast (~700 reports/s); extract+gx costs a second extraction, hence the cap.
 DEFAULT_GX_UP_TO = 3000
 STAGES = ("receive", "extract", "extract+gx", "load", "rescan")
-_SOURCE_DATE = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2}) (\d{2}):(\d{2})")
-# A whole-number percentage; appending a decimal keeps it above a range's low end (15-18% -> 15-18.3%).
-_WHOLE_PERCENT = re.compile(r"(?<![\d.])\d+(?=%)")
-_MINUTES_PER_COPY = 37  # spreads the copies of one sample over weeks: dim_date grows like a real corpus
-
-
-# --- synthetic corpus -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Template:
-    name: str
-    text: str
-    encoding: str  # as decode_report found it, so a copy is written back the same way
-
-
-def load_templates() -> list[Template]:
-    """Every sample report that has a dated source line, decoded."""
-    templates = []
-    for path in sorted(SAMPLES.glob("*.txt")):
-        decoded = decode_report(path.read_bytes())
-        if _SOURCE_DATE.search(decoded.text):
-            templates.append(Template(path.stem, decoded.text, decoded.encoding))
-    return templates
-
-
-def variant(template: Template, copy: int) -> bytes:
-    """Copy number `copy` of a sample: its source date moved back, its first whole percentage varied."""
-    text = template.text
-    date = list(_SOURCE_DATE.finditer(text))[-1]  # the source line comes last
-    year, separator, month, day, hour, minute = date.groups()
-    moved = datetime(int(year), int(month), int(day), int(hour), int(minute)) - timedelta(
-        minutes=_MINUTES_PER_COPY * copy)
-    text = text[:date.start()] + moved.strftime(f"%Y{separator}%m{separator}%d %H:%M") + text[date.end():]
-    percent = _WHOLE_PERCENT.search(text, 0, date.start())
-    if percent and copy:
-        text = text[:percent.end()] + f".{copy % 9 + 1}" + text[percent.end():]
-    return text.encode(template.encoding)
-
-
-def write_inbox(inbox: Path, reports: int, templates: list[Template]) -> int:
-    """Write `reports` distinct synthetic reports into `inbox` (1000 per folder); returns the bytes written."""
-    total = 0
-    for number in range(reports):
-        template = templates[number % len(templates)]
-        folder = inbox / f"part-{number // 1000:04d}"
-        if number % 1000 == 0:
-            folder.mkdir(parents=True, exist_ok=True)
-        data = variant(template, number // len(templates))
-        (folder / f"{number:07d}_{template.name}.txt").write_bytes(data)
-        total += len(data)
-    return total
 
 
 # --- one stage, in a fresh process ------------------------------------------------------------------------
@@ -127,22 +69,15 @@ def run_stage(stage: str, inbox: Path, home: Path, batch_size: int) -> dict:
     from pipelines.extraction import schema
     from pipelines.settings import Settings
 
-    settings = Settings(inbox=inbox, home=home, settle_seconds=0)
+    # One worker: the extraction runs in this process, so its RSS and CPU time are this process's.
+    settings = Settings(inbox=inbox, home=home, settle_seconds=0, workers=1, batch_size=batch_size)
     settings.ensure_dirs()
     result: dict = {"stage": stage}
-    validator = None
     if stage == "extract+gx":
         started = time.perf_counter()
         empty = {name: pl.DataFrame(schema=columns) for name, columns in schema.FRAMES.items()}
         validation.validate_extraction(empty, pl.DataFrame(schema=build_db.TEXTS))  # GX import and context
-        result["gx_setup_s"], result["gx_s"] = time.perf_counter() - started, 0.0
-
-        def validator(frames: dict[str, pl.DataFrame], texts: pl.DataFrame) -> dict[str, str]:
-            validating = time.perf_counter()
-            failing = validation.reports_failing_row_checks(
-                validation.outcomes_of(validation.validate_extraction(frames, texts)))
-            result["gx_s"] += time.perf_counter() - validating
-            return failing
+        result["gx_setup_s"] = time.perf_counter() - started
 
     result["base_rss_mb"] = _rss_kib("VmRSS") / 1024
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -158,7 +93,7 @@ def run_stage(stage: str, inbox: Path, home: Path, batch_size: int) -> dict:
         # A rescan receives nothing new: its rate is files checked (all already known) per second.
         result.update(reports=len(seen) if stage == "rescan" else len(received), new_files=len(received))
     elif stage in ("extract", "extract+gx"):
-        summary = staging.extract_to_staging(settings, row_validator=validator, batch_size=batch_size)
+        summary = staging.extract_to_staging(settings, validate_rows=stage == "extract+gx")
         result.update(reports=summary.reports, quarantined=summary.quarantined, batches=summary.batches)
     elif stage == "load":
         summary = staging.load_staged(settings, datetime.now())
@@ -187,7 +122,8 @@ def _child(arguments: list[str], log: Path, env: dict[str, str]) -> tuple[int, f
     return process.returncode, time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
-def _environment(home: Path, inbox: Path) -> dict[str, str]:
+def pipeline_environment(home: Path, inbox: Path) -> dict[str, str]:
+    """The environment of a pipeline process on `home` and `inbox`: no settling, no telemetry."""
     env = {**os.environ, "RW_HOME": str(home), "RW_INBOX": str(inbox), "RW_SETTLE_SECONDS": "0",
            "RW_BUILD_DB": str(home / "build" / "research.duckdb"), "DO_NOT_TRACK": "1",
            "GX_ANALYTICS_ENABLED": "false", "DAGSTER_DISABLE_TELEMETRY": "1",
@@ -214,10 +150,12 @@ def measure(reports: int, work: Path, templates: list[Template], batch_size: int
         log = work / f"{stage}.log"
         status, _, _ = _child([sys.executable, __file__, "--stage", stage, "--inbox", str(inbox),
                                "--home", str(home), "--batch-size", str(batch_size)], log,
-                              _environment(home, inbox))
+                              pipeline_environment(home, inbox))
         if status != 0:
             sys.exit(f"stage {stage} failed at N={reports}:\n{log.read_text()[-4000:]}")
         result = results[stage] = json.loads(log.read_text().strip().splitlines()[-1])
+        if stage == "extract+gx":  # the same extraction as the stage before, plus the row validator
+            result["gx_s"] = result["seconds"] - results["extract"]["seconds"]
         extra = ""
         if stage == "extract":
             extra = f"; {result['quarantined']} quarantined"
@@ -239,29 +177,30 @@ def run_cli(reports: int, work: Path, templates: list[Template]) -> dict:
     write_inbox(inbox, reports, templates)
     dagster_home.mkdir(parents=True)
     shutil.copy(REPO_ROOT / "dagster.yaml", dagster_home)  # telemetry off, as `make setup` does
-    env = {**_environment(home, inbox), "DAGSTER_HOME": str(dagster_home)}  # a throwaway instance: step timings
+    env = {**pipeline_environment(home, inbox), "DAGSTER_HOME": str(dagster_home)}  # a throwaway instance: step timings
     log = work / "cli.log"
     status, seconds, peak = _child([sys.executable, "-m", "pipelines.cli", "run", "--inbox", str(inbox),
                                     "--home", str(home)], log, env)
-    steps = subprocess.run([sys.executable, __file__, "--step-seconds"], cwd=REPO_ROOT, env=env,
-                           capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    steps: dict[str, float] = {}
+    for step, seconds_in_step in step_seconds(dagster_home).items():
+        if "_gx_" in step:  # e.g. raw__claims_gx_raw_claims: one check step per table
+            step = f"gx checks on {step.split('__')[0]}.*"
+        steps[step] = steps.get(step, 0.0) + seconds_in_step
     return {"n": reports, "status": status, "seconds": seconds, "peak_rss_mb": peak,
-            "steps": json.loads(steps), "output": log.read_text()[-1500:]}
+            "steps": steps, "output": log.read_text()[-1500:]}
 
 
-def step_seconds() -> dict[str, float]:
-    """Seconds per step of the latest run in $DAGSTER_HOME; the GX asset checks summed by target schema."""
+def step_seconds(dagster_home: Path) -> dict[str, float]:
+    """Seconds of each step that ran in the latest run of the Dagster instance in `dagster_home`, in order."""
     from dagster import DagsterInstance
 
-    instance = DagsterInstance.get()
-    run = instance.get_runs(limit=1)[0]
-    seconds: dict[str, float] = {}
-    for stats in sorted(instance.get_run_step_stats(run.run_id), key=lambda stats: stats.start_time or 0):
-        key = stats.step_key
-        if "_gx_" in key:  # e.g. raw__claims_gx_raw_claims: one check step per table
-            key = f"gx checks on {key.split('__')[0]}.*"
-        seconds[key] = seconds.get(key, 0.0) + (stats.end_time or 0) - (stats.start_time or 0)
-    return seconds
+    with DagsterInstance.from_config(str(dagster_home)) as instance:
+        runs = instance.get_runs(limit=1)
+        if not runs:
+            return {}
+        started = sorted((step for step in instance.get_run_step_stats(runs[0].run_id) if step.start_time),
+                         key=lambda step: step.start_time)
+        return {step.step_key: (step.end_time or step.start_time) - step.start_time for step in started}
 
 
 def print_table(results: dict[int, dict[str, dict]], cli: dict | None) -> None:
@@ -310,17 +249,13 @@ def main() -> None:
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--inbox", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--step-seconds", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.batch_size is None:
-        from pipelines.core.staging import DEFAULT_BATCH_SIZE
+        from pipelines.settings import DEFAULT_BATCH_SIZE
 
         args.batch_size = DEFAULT_BATCH_SIZE
     if args.stage:
         print(json.dumps(run_stage(args.stage, args.inbox, args.home, args.batch_size)))
-        return
-    if args.step_seconds:
-        print(json.dumps(step_seconds()))
         return
     templates = load_templates()
     print(f"{len(templates)} sample templates, batch size {args.batch_size}, {os.cpu_count()} cores, "

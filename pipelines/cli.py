@@ -61,23 +61,26 @@ def _run_job(settings: Settings, args: argparse.Namespace) -> int:
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("research_warehouse")
-    run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": args.full_refresh}}},
+    # A full refresh rebuilds even when nothing is new.
+    run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": args.full_refresh}},
+                          "landing__received_files": {"config": {"rebuild": args.full_refresh}}},
                   # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
                   "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
     published = any(event.asset_key == AssetKey(list(PUBLISHED_KEY))
                     for event in result.get_asset_materialization_events())
-    if not published and settings.build_db.exists():
+    record = runs.run_record(settings.build_db, result.run_id) if settings.build_db.exists() else None
+    if record is not None and runs.is_open(record):
         runs.close_unpublished(settings.build_db, settings.data_docs_dir, result.run_id,
                                otherwise=_step_failure(result))
-    record = runs.run_record(settings.build_db, result.run_id) if settings.build_db.exists() else None
+        record = runs.run_record(settings.build_db, result.run_id)
     _print_summary(settings, result.run_id, record)
-    return 0 if published else 1
+    return 0 if published or (record is not None and record["outcome"] == runs.NOTHING_NEW) else 1
 
 
 def _print_summary(settings: Settings, run_id: str, record: dict | None) -> None:
-    from pipelines.core import data_docs
+    from pipelines.core import data_docs, runs
     from pipelines.core.build_db import connect
 
     print(f"run {run_id}")
@@ -96,6 +99,8 @@ def _print_summary(settings: Settings, run_id: str, record: dict | None) -> None
         print(f"data docs:         {docs}")
     if record["published"]:
         print(f"published:         yes → {settings.warehouse_db}")
+    elif record["outcome"] == runs.NOTHING_NEW:
+        print(f"published:         unchanged ({record['outcome']}) → {settings.warehouse_db}")
     else:
         print(f"published:         no ({record['outcome']})")
         print(f"warehouse:         {settings.warehouse_db} (previous version left in place)")

@@ -16,6 +16,14 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_SETTLE_SECONDS = 2.0
+# Most reports per extraction batch: a worker holds one batch (texts, frames, GX's pandas copy) at a
+# time, about 0.3 GB for 5,000 reports; GX's fixed cost per batch makes small batches slow.
+DEFAULT_BATCH_SIZE = 5000
+
+
+def default_workers() -> int:
+    """Every core this process may run on."""
+    return len(os.sched_getaffinity(0))
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,9 @@ class Settings:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     # A file younger than this may still be being written; it waits for the next run.
     settle_seconds: float = DEFAULT_SETTLE_SECONDS
+    # Extraction worker processes; the staged result is the same whatever the number.
+    workers: int = 1
+    batch_size: int = DEFAULT_BATCH_SIZE
 
     @property
     def landing_dir(self) -> Path:
@@ -61,11 +72,18 @@ class Settings:
             folder.mkdir(parents=True, exist_ok=True)
 
 
-def settings_from_env(inbox: str | Path | None = None, home: str | Path | None = None) -> Settings:
-    """Settings from arguments, else `RW_INBOX`/`RW_HOME`/`RW_MAX_FILE_BYTES`/`RW_SETTLE_SECONDS`."""
+def settings_from_env(inbox: str | Path | None = None, home: str | Path | None = None,
+                      workers: int | None = None) -> Settings:
+    """Settings from arguments, else `RW_INBOX`/`RW_HOME`/`RW_MAX_FILE_BYTES`/`RW_SETTLE_SECONDS`/
+    `RW_WORKERS` (default: every core)/`RW_BATCH_SIZE`."""
+    workers = workers or int(os.environ.get("RW_WORKERS") or default_workers())
+    if workers < 1:
+        raise ValueError(f"RW_WORKERS must be at least 1, not {workers}")
     return Settings(
         inbox=Path(inbox or os.environ.get("RW_INBOX", "data/inbox")).resolve(),
         home=Path(home or os.environ.get("RW_HOME", "var")).resolve(),
         max_file_bytes=int(os.environ.get("RW_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)),
         settle_seconds=float(os.environ.get("RW_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS)),
+        workers=workers,
+        batch_size=int(os.environ.get("RW_BATCH_SIZE") or DEFAULT_BATCH_SIZE),
     )

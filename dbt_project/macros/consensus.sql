@@ -50,7 +50,7 @@ report_summary as (
         {{ 'subject_company_id' if scope == 'company' else 'industry_id' }} as target_id,
         max(published_at) as latest_report_at,
         count(*) as n_reports
-    from {{ ref('int_reports') }}
+    from {{ ref('dim_report') }}
     group by 1
 )
 

@@ -6,7 +6,7 @@ subprocess and DuckDB allows one writer process at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +40,9 @@ create table if not exists audit.validations (
     blocking boolean not null, level varchar, evaluated_at timestamp,
     stage varchar  -- 'extract' (row checks that quarantine reports) or 'check' (asset checks)
 );
+-- Added after the first release: a build database made before them gains the columns.
+alter table audit.validations add column if not exists blocks_publish boolean;
+alter table audit.runs add column if not exists code_fingerprint varchar;
 """
 
 # The columns `record_received` writes, in the order of its rows.
@@ -120,30 +123,37 @@ def pending_extraction(path: Path, extractor_version: str) -> list[tuple[str, st
             order by 1""", [RECEIVED, LOADED, extractor_version]).fetchall()
 
 
-def load_batch(path: Path, frames: dict[str, pl.DataFrame], texts: pl.DataFrame,
-               extractor_version: str, loaded_at: datetime) -> None:
-    """Replace the raw rows of one batch of reports and settle their files' status, atomically.
+def load_batches(path: Path, folders: Sequence[Path], texts_file: str, extractor_version: str,
+                 loaded_at: datetime) -> tuple[int, int]:
+    """Replace the raw rows of the staged batches' reports and settle their files, in one transaction.
 
-    Reports in `frames["failures"]` are quarantined with their reason; the others are loaded.
+    Each folder holds one Parquet file per frame of `schema.FRAMES` plus `texts_file`. Reports in
+    `failures` are quarantined with their reason; the others are loaded. Returns (loaded, quarantined).
+    DuckDB reads the Parquet files itself, in parallel, without a copy through Python.
     """
-    failures = frames["failures"]
+    if not folders:
+        return 0, 0
+
+    def files(name: str) -> list[str]:
+        return [str(folder / name) for folder in folders]
+
     with connect(path) as con:
         con.begin()
-        ids = pl.concat([frames["reports"].select("report_id"), failures.select("report_id")])
-        con.register("batch_ids", ids.to_arrow())
-        lineage = pl.DataFrame({"extractor_version": [extractor_version], "loaded_at": [loaded_at]})
-        for name, frame in [*((n, frames[n]) for n in RAW_TABLES), ("report_texts", texts)]:
+        con.execute("create temp table batch_failures as select * from read_parquet(?)", [files("failures.parquet")])
+        con.execute("""create temp table batch_ids as
+                       select report_id from read_parquet(?) union all select report_id from batch_failures""",
+                    [files("reports.parquet")])
+        tables = [(name, files(f"{name}.parquet")) for name in RAW_TABLES] + [("report_texts", files(texts_file))]
+        for name, parquet in tables:
             con.execute(f"delete from raw.{name} where report_id in (select report_id from batch_ids)")
-            stamped = frame.join(lineage, how="cross")
-            con.register("batch_rows", stamped.to_arrow())
-            con.execute(f"insert into raw.{name} by name select * from batch_rows")
-            con.unregister("batch_rows")
+            con.execute(f"""insert into raw.{name} by name
+                            select *, ?::varchar as extractor_version, ?::timestamp as loaded_at
+                            from read_parquet(?)""", [extractor_version, loaded_at, parquet])
         con.execute("""
             update audit.files set status = ?, reason = null, updated_at = ?
             where status in (?, ?) and report_id in (select report_id from raw.reports)
               and report_id in (select report_id from batch_ids)""",
                     [LOADED, loaded_at, RECEIVED, LOADED])
-        con.register("batch_failures", failures.to_arrow())
         con.execute("""
             update audit.files f set status = ?, reason = b.reason, updated_at = ?
             from batch_failures b where f.report_id = b.report_id and f.status in (?, ?)""",
@@ -153,7 +163,11 @@ def load_batch(path: Path, frames: dict[str, pl.DataFrame], texts: pl.DataFrame,
         con.execute("""
             update audit.files f set reason = (select b.reason from batch_failures b where b.report_id = f.report_id)
             where f.status = ? and f.report_id in (select report_id from batch_ids)""", [DUPLICATE])
+        counts = con.execute("""select (select count(*) from batch_ids) - (select count(*) from batch_failures),
+                                       (select count(*) from batch_failures)""").fetchone()
+        con.execute("drop table batch_failures; drop table batch_ids")
         con.commit()
+    return counts
 
 
 def quarantined_files(path: Path) -> list[tuple[str, str, datetime]]:

@@ -1,13 +1,20 @@
-"""Publish the validated build database as the read-only BI warehouse, atomically.
+"""Publish the validated build database as the read-only BI warehouse, atomically and incrementally.
 
-The copy is written to a temporary file in the warehouse folder and renamed over the old
-one: a reader sees the old file or the new one, never a half-written file. The storage
-version is pinned so that DuckDB 1.x clients (most BI drivers) can open it.
+The new version is written to a temporary file in the warehouse folder and renamed over the old
+one: a reader sees the old file or the new one, never a half-written file. The storage version is
+pinned so that DuckDB 1.x clients (most BI drivers) can open it.
+
+The temporary file starts as a copy of the published one (a sequential file copy), and only what
+changed is written into it: a table dbt builds incrementally (it has `report_id` and `built_at`)
+gets the rows of the reports built since the published version, and loses those of reports that
+left the build; every other table (dimensions, analysis marts, audit) is small and replaced whole.
+So publishing costs what the run changed, not the size of the warehouse.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -16,6 +23,8 @@ import duckdb
 PUBLISHED_SCHEMAS = ("marts", "audit")
 PUBLISHED = "published"  # the outcome of a run whose warehouse was published
 BI_STORAGE_VERSION = "v1.2.0"
+# Columns that let a table be published as a delta: rows are built per report and stamped per build.
+DELTA_COLUMNS = ("report_id", "built_at")
 
 
 def _quote(identifier: str) -> str:
@@ -26,10 +35,54 @@ def _escape(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) -> Path:
-    """Copy the BI-facing schemas of `build_db` to `warehouse_db` via write-then-rename.
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(schema, table) -> [(column, type)] of the published schemas of one attached database."""
+    tables: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for schema_name, table, column, data_type in con.execute("""
+            select table_schema, table_name, column_name, data_type from information_schema.columns
+            where table_catalog = ? and table_schema in ? order by table_schema, table_name, ordinal_position""",
+                                                             [catalog, list(PUBLISHED_SCHEMAS)]).fetchall():
+        tables.setdefault((schema_name, table), []).append((column, data_type))
+    return tables
 
-    With `run_id`, that run is marked published in the copy's `audit.runs` before the rename, so
+
+def _apply_delta(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Bring `published.<name>` to `build.<name>` for a table built per report and stamped with built_at."""
+    since = con.execute(f"select max(built_at) from published.{name}").fetchone()[0]
+    con.execute(f"""
+        create temp table changed_reports as
+        select distinct report_id from build.{name} where built_at > coalesce(?::timestamp, '-infinity'::timestamp)""",
+                [since])
+    # Rows of rebuilt reports are replaced; rows of reports no longer in the build are dropped.
+    con.execute(f"""
+        delete from published.{name} p
+        where p.report_id in (select report_id from changed_reports)
+           or not exists (select 1 from build.{name} b where b.report_id = p.report_id)""")
+    con.execute(f"insert into published.{name} select * from build.{name} "
+                f"where report_id in (select report_id from changed_reports)")
+    con.execute("drop table changed_reports")
+
+
+def _write(con: duckdb.DuckDBPyConnection, incremental: bool) -> None:
+    """Make the attached `published` database hold what the attached `build` one publishes."""
+    built, published = _columns(con, "build"), (_columns(con, "published") if incremental else {})
+    for schema_name in PUBLISHED_SCHEMAS:
+        con.execute(f"create schema if not exists published.{_quote(schema_name)}")
+    for (schema_name, table) in sorted(published.keys() - built.keys()):  # dropped from the build
+        con.execute(f"drop table published.{_quote(schema_name)}.{_quote(table)}")
+    for key, columns in sorted(built.items()):
+        name = f"{_quote(key[0])}.{_quote(key[1])}"
+        column_names = {column for column, _ in columns}
+        if published.get(key) == columns and column_names.issuperset(DELTA_COLUMNS):
+            _apply_delta(con, name)
+        else:
+            con.execute(f"create or replace table published.{name} as select * from build.{name}")
+
+
+def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) -> Path:
+    """Write the BI-facing schemas of `build_db` to `warehouse_db` via copy, update, rename.
+
+    With `run_id`, that run is marked published in the new file's `audit.runs` before the rename, so
     the published file always says truthfully which run produced it.
     """
     warehouse_db.parent.mkdir(parents=True, exist_ok=True)
@@ -37,22 +90,20 @@ def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) ->
         leftover.unlink(missing_ok=True)
     tmp = warehouse_db.with_name(f".{warehouse_db.name}.{uuid.uuid4().hex}.tmp")
     try:
-        # An in-memory session attaches both files: the build read-only, the copy writable.
+        incremental = warehouse_db.exists()
+        if incremental:
+            shutil.copyfile(warehouse_db, tmp)
+        # An in-memory session attaches both files: the build read-only, the new version writable.
         with duckdb.connect() as con:
             con.execute("attach ? as build (read_only)", [str(build_db)])
             con.execute(f"attach '{_escape(tmp)}' as published (storage_version '{BI_STORAGE_VERSION}')")
-            tables = con.execute("""
-                select table_schema, table_name from information_schema.tables
-                where table_catalog = 'build' and table_schema in ? order by 1, 2""",
-                                 [list(PUBLISHED_SCHEMAS)]).fetchall()
-            for schema_name in PUBLISHED_SCHEMAS:
-                con.execute(f"create schema published.{_quote(schema_name)}")
-            for schema_name, table in tables:
-                name = f"{_quote(schema_name)}.{_quote(table)}"
-                con.execute(f"create table published.{name} as select * from build.{name}")
+            con.execute("begin")
+            _write(con, incremental)
             if run_id is not None:
                 con.execute("update published.audit.runs set published = true, outcome = ? where run_id = ?",
                             [PUBLISHED, run_id])
+            con.execute("commit")
+            con.execute("checkpoint published")  # the copy's free blocks are reused, so it does not grow
             con.execute("detach published")
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from pathlib import Path
 
 from pipelines.core import data_docs
-from pipelines.core.build_db import connect
+from pipelines.core.build_db import connect, pending_extraction
 from pipelines.core.landing import LOADED, QUARANTINED
 from pipelines.core.publish import PUBLISHED
 from pipelines.core.validation_audit import failed_blocking_expectations
 
+RUNNING = "running"
 PUBLISHING = "publishing"  # checks passed, the warehouse file is being replaced
+# A run that found nothing to do: no new file, nothing to re-extract, the same code as the published build.
+NOTHING_NEW = "nothing new: the published warehouse is current"
 
 INTERRUPTED = "interrupted: the run stopped before it finished (killed or crashed); it published nothing"
 
@@ -24,8 +29,46 @@ def _published_run_ids(warehouse_db: Path) -> list[str]:
         return [run_id for (run_id,) in con.execute("select run_id from audit.runs where published").fetchall()]
 
 
+def code_fingerprint(manifest_path: Path, suites_dir: Path, extractor_version: str) -> str:
+    """A hash of everything besides the data that decides what a build publishes: the extractor version,
+    the dbt project (each node's checksum and config, the project's macros) and the GX suites."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    digest = hashlib.sha256(extractor_version.encode())
+    for unique_id, node in sorted(manifest["nodes"].items()):
+        digest.update(json.dumps([unique_id, node.get("checksum"), node.get("config")], sort_keys=True,
+                                 default=str).encode())
+    for unique_id, macro in sorted(manifest["macros"].items()):
+        if macro.get("package_name") == manifest["metadata"].get("project_name"):
+            digest.update(f"{unique_id}\0{macro.get('macro_sql')}".encode())
+    for suite in sorted(suites_dir.glob("*.json")):
+        digest.update(suite.name.encode() + suite.read_bytes())
+    return digest.hexdigest()
+
+
+def warehouse_is_current(build_db: Path, warehouse_db: Path, run_id: str, fingerprint: str,
+                         extractor_version: str) -> bool:
+    """True when this run has nothing to build: the published warehouse was built from the same code, and
+    since the run that published it no file was received (this run included) and none awaits extraction."""
+    if not warehouse_db.exists():
+        return False
+    with connect(build_db, read_only=True) as con:
+        last = con.execute("""select started_at, code_fingerprint from audit.runs where published
+                              order by started_at desc limit 1""").fetchone()
+        if last is None or last[1] != fingerprint:
+            return False
+        received_since = con.execute("""
+            select count(*) from audit.files f join audit.runs r using (run_id)
+            where r.started_at > ? or r.run_id = ?""", [last[0], run_id]).fetchone()[0]
+    return received_since == 0 and not pending_extraction(build_db, extractor_version)
+
+
+def is_open(record: dict) -> bool:
+    """The run has not been closed with an outcome (or was closed while publishing)."""
+    return record["outcome"] in (RUNNING, PUBLISHING)
+
+
 def open_run(build_db: Path, run_id: str, started_at: datetime, extractor_version: str,
-             warehouse_db: Path) -> None:
+             warehouse_db: Path, fingerprint: str | None = None) -> None:
     """Record that a run started, and close the records of runs that were killed before they ended.
 
     The caller holds the run lock, so any other run still marked `running` is no longer running, and
@@ -35,12 +78,12 @@ def open_run(build_db: Path, run_id: str, started_at: datetime, extractor_versio
     with connect(build_db) as con:
         con.execute("update audit.runs set published = true, outcome = ? where outcome = ? and run_id in ?",
                     [PUBLISHED, PUBLISHING, published or [""]])
-        con.execute("update audit.runs set outcome = ? where outcome in ('running', ?) and run_id <> ?",
-                    [INTERRUPTED, PUBLISHING, run_id])
+        con.execute("update audit.runs set outcome = ? where outcome in (?, ?) and run_id <> ?",
+                    [INTERRUPTED, RUNNING, PUBLISHING, run_id])
         con.execute("""
-            insert into audit.runs (run_id, started_at, published, extractor_version, outcome)
-            values (?, ?, false, ?, 'running') on conflict (run_id) do nothing""",
-                    [run_id, started_at, extractor_version])
+            insert into audit.runs (run_id, started_at, published, extractor_version, outcome, code_fingerprint)
+            values (?, ?, false, ?, ?, ?) on conflict (run_id) do nothing""",
+                    [run_id, started_at, extractor_version, RUNNING, fingerprint])
 
 
 def close_run(build_db: Path, run_id: str, finished_at: datetime, *, published: bool, outcome: str) -> None:

@@ -1,33 +1,38 @@
-"""Extract landed reports in bounded batches into Parquet, then load the batches.
+"""Extract landed reports in bounded batches on every core into Parquet, then load the batches.
 
-Extraction writes one folder of Parquet files per batch under `staging/`; loading replaces
-the batch's raw rows in one transaction and deletes the folder. A run killed in between
-leaves unloaded folders whose reports are still `received`: the next extraction clears them
-and extracts those reports again, so the build database never holds half a batch.
+Extraction cuts the pending reports into batches (at most `batch_size` reports, shared out over
+the workers) and runs each batch in a worker process (`workers` of them; 1 runs in this process): decode, extract, validate the rows against
+the raw suites, quarantine the reports that fail, and write one folder of Parquet files. A batch
+depends only on its reports, so the result is the same whatever the number of workers. Loading
+inserts every complete batch folder in one transaction, then deletes the folders. A run killed in
+between leaves unloaded folders whose reports are still `received`: the next extraction clears
+them and extracts those reports again, so the build database never holds half a load.
 """
 
 from __future__ import annotations
 
+import math
+import multiprocessing
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.core import build_db
+from pipelines.core import build_db, validation
 from pipelines.core.landing import read_landed
 from pipelines.extraction import EXTRACTOR_VERSION, schema
 from pipelines.extraction.decoding import ReportRejected, decode_report
 from pipelines.extraction.report import extract_reports
 from pipelines.settings import Settings
 
-DEFAULT_BATCH_SIZE = 1000
-
-# Given one batch's frames and decoded texts, returns {report_id: reason} for reports to quarantine.
-RowValidator = Callable[[dict[str, pl.DataFrame], pl.DataFrame], dict[str, str]]
+TEXTS_FILE = "report_texts.parquet"
+# Batches a worker process extracts before it is replaced (bounds what libraries cache per process).
+WORKER_BATCHES = 20
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,21 @@ class StageSummary:
     batches: int
     reports: int
     quarantined: int
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one extracted batch reports back to the coordinating process."""
+
+    number: int
+    reports: int
+    quarantined: dict[str, str]  # report_id -> reason
+    # The raw suites on this batch (outcomes and GX's own result, for the run's Data Docs).
+    validations: list[validation.SuiteValidation] = field(default_factory=list)
+
+    @property
+    def outcomes(self) -> list[validation.ExpectationOutcome]:
+        return validation.outcomes_of(self.validations)
 
 
 def _batched(items: Sequence, size: int) -> Iterator[list]:
@@ -71,42 +91,93 @@ def _quarantine(frames: dict[str, pl.DataFrame], reasons: dict[str, str]) -> dic
     return kept
 
 
-def extract_to_staging(settings: Settings, *, row_validator: RowValidator | None = None,
-                       batch_size: int = DEFAULT_BATCH_SIZE) -> StageSummary:
-    """Extract every pending report into Parquet batches under `staging/`."""
+def batch_size_for(pending: int, settings: Settings) -> int:
+    """Reports per batch: the pending reports shared out so every worker has work, at most
+    `settings.batch_size` (which bounds a worker's memory). GX validation has a fixed cost per batch,
+    so batches are as large as that bound allows."""
+    return max(1, min(settings.batch_size, math.ceil(pending / settings.workers)))
+
+
+def batch_dir(staging_dir: Path, number: int) -> Path:
+    return staging_dir / f"batch-{number:06d}"
+
+
+def extract_batch(landing_dir: Path, staging_dir: Path, number: int, pending: list[tuple[str, str]],
+                  validate_rows: bool = True) -> BatchResult:
+    """Decode, extract, validate and stage one batch of reports (runs in a worker process).
+
+    Row-level expectations run here, per batch and before loading, so one bad report never blocks
+    the rest and the validation work is spread over the workers with the extraction.
+    """
+    texts, decode_failures = _decode_batch(landing_dir, pending)
+    frames = _quarantine(extract_reports((report_id, text) for report_id, _, text in texts),
+                         dict(decode_failures))
+    text_frame = pl.DataFrame(texts, schema=build_db.TEXTS, orient="row")
+    validations = validation.validate_extraction(frames, text_frame) if validate_rows else []
+    frames = _quarantine(frames, validation.reports_failing_row_checks(validation.outcomes_of(validations)))
+    text_frame = text_frame.filter(pl.col("report_id").is_in(frames["reports"]["report_id"].implode()))
+    target = batch_dir(staging_dir, number)
+    tmp_dir = target.with_suffix(".tmp")
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.write_parquet(tmp_dir / f"{name}.parquet")
+    text_frame.write_parquet(tmp_dir / TEXTS_FILE)
+    tmp_dir.rename(target)  # a batch folder is complete or absent
+    quarantined = dict(zip(frames["failures"]["report_id"], frames["failures"]["reason"]))
+    return BatchResult(number, frames["reports"].height, quarantined, validations)
+
+
+def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
+                       on_batch: Callable[[BatchResult], None] | None = None) -> StageSummary:
+    """Extract every pending report into Parquet batches under `staging/`, on `settings.workers` processes.
+
+    `on_batch` sees each batch's result in this process as it completes (batches finish in any order).
+    """
     shutil.rmtree(settings.staging_dir, ignore_errors=True)  # leftovers of a killed run
+    settings.staging_dir.mkdir(parents=True, exist_ok=True)
     pending = build_db.pending_extraction(settings.build_db, EXTRACTOR_VERSION)
+    jobs = [(settings.landing_dir, settings.staging_dir, number, batch, validate_rows)
+            for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), settings)))]
     batches = reports = quarantined = 0
-    for number, batch in enumerate(_batched(pending, batch_size)):
-        texts, decode_failures = _decode_batch(settings.landing_dir, batch)
-        frames = extract_reports((report_id, text) for report_id, _, text in texts)
-        frames = _quarantine(frames, dict(decode_failures))
-        text_frame = pl.DataFrame(texts, schema=build_db.TEXTS, orient="row")
-        if row_validator is not None:
-            frames = _quarantine(frames, row_validator(frames, text_frame))
-        text_frame = text_frame.filter(pl.col("report_id").is_in(frames["reports"]["report_id"].implode()))
-        batch_dir = settings.staging_dir / f"batch-{number:06d}"
-        tmp_dir = batch_dir.with_suffix(".tmp")
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        for name, frame in frames.items():
-            frame.write_parquet(tmp_dir / f"{name}.parquet")
-        text_frame.write_parquet(tmp_dir / "report_texts.parquet")
-        tmp_dir.rename(batch_dir)  # a batch folder is complete or absent
+    for result in _run_batches(jobs, min(settings.workers, len(jobs))):
         batches += 1
-        reports += frames["reports"].height
-        quarantined += frames["failures"].height
+        reports += result.reports
+        quarantined += len(result.quarantined)
+        if on_batch is not None:
+            on_batch(result)
     return StageSummary(batches, reports, quarantined)
+
+
+def _run_batches(jobs: list[tuple], workers: int) -> Iterator[BatchResult]:
+    """`extract_batch` over every job: in this process for one worker, else in a process pool."""
+    if workers <= 1:
+        yield from (extract_batch(*job) for job in jobs)
+        return
+    # `spawn`: a forked child would inherit the coordinator's threads (Dagster's, DuckDB's) mid-flight.
+    # One batch per task bounds each worker's memory; a worker is replaced after a few batches so that
+    # memory a library keeps (GX caches) cannot grow with the corpus.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             max_tasks_per_child=WORKER_BATCHES) as pool:
+        futures: list[Future] = [pool.submit(extract_batch, *job) for job in jobs]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def staged_batches(staging_dir: Path) -> list[Path]:
+    """Complete batch folders, in batch order."""
+    return sorted(staging_dir.glob("batch-??????"))
 
 
 def load_staged(settings: Settings, loaded_at: datetime) -> StageSummary:
-    """Load every complete staged batch into the build database, dropping each once loaded."""
-    batches = reports = quarantined = 0
-    for batch_dir in sorted(settings.staging_dir.glob("batch-??????")):
-        frames = {name: pl.read_parquet(batch_dir / f"{name}.parquet") for name in schema.FRAMES}
-        texts = pl.read_parquet(batch_dir / "report_texts.parquet")
-        build_db.load_batch(settings.build_db, frames, texts, EXTRACTOR_VERSION, loaded_at)
-        shutil.rmtree(batch_dir)
-        batches += 1
-        reports += frames["reports"].height
-        quarantined += frames["failures"].height
-    return StageSummary(batches, reports, quarantined)
+    """Load every complete staged batch into the build database in one transaction, then drop them."""
+    folders = staged_batches(settings.staging_dir)
+    reports, quarantined = build_db.load_batches(settings.build_db, folders, TEXTS_FILE, EXTRACTOR_VERSION,
+                                                 loaded_at)
+    for folder in folders:
+        shutil.rmtree(folder)
+    return StageSummary(len(folders), reports, quarantined)

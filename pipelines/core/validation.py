@@ -21,7 +21,7 @@ import json
 import math
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -75,6 +75,7 @@ class ExpectationOutcome:
     failing_report_ids: tuple[str, ...] = ()
     error: str | None = None  # why GX could not evaluate it (e.g. a missing column)
     why: str = ""  # the reviewed reason for the expectation, in words a person reads
+    expectation_id: str = ""  # the reviewed suite's id of the expectation (names may repeat)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ class SuiteValidation:
     table_name: str
     outcomes: list[ExpectationOutcome]
     gx_result: dict[str, Any]
+
+    @property
+    def passed(self) -> bool:
+        return all(outcome.success for outcome in self.outcomes)
 
 
 def suite_names() -> list[str]:
@@ -192,6 +197,7 @@ def _outcome(suite_name: str, table_name: str, config: Mapping[str, Any],
         failing_report_ids=_report_ids(result.result),
         error=_error_message(result.exception_info or {}),
         why=meta.get("why", ""),
+        expectation_id=config["id"],
     )
 
 
@@ -212,6 +218,38 @@ def validate_frame(suite_name: str, frame: pl.DataFrame | pd.DataFrame, *, table
     return SuiteValidation(suite_name, table_name, outcomes, result.to_json_dict())
 
 
+TABLE_ROW_COUNT = "expect_table_row_count_to_be_between"
+
+
+def validate_in_chunks(suite_name: str, chunks: Iterable[pl.DataFrame], *, table_name: str,
+                       table_rows: int, min_row_count: int = 0) -> SuiteValidation:
+    """Validate a table's rows chunk by chunk, so memory is bounded by the chunk, not the table.
+
+    Row expectations hold for the table if they hold in every chunk. The row-count guard is about the
+    whole table, which no chunk is: it is decided from `table_rows` (counted in the database) instead.
+    """
+    params = {MIN_ROW_COUNT: min_row_count}
+    # Chunks are validated without the shrink guard, which only the whole table's count can answer.
+    results = [validate_frame(suite_name, chunk, table_name=table_name, runtime_params=mart_runtime_params(None))
+               for chunk in chunks]
+    configs = {config["id"]: config for config in read_suite(suite_name)["expectations"]}
+    outcomes = [replace(o, success=_row_count_holds(configs[o.expectation_id]["kwargs"], table_rows, params))
+                if configs[o.expectation_id]["type"] == TABLE_ROW_COUNT else o
+                for o in merge_outcomes(outcomes_of(results))]
+    # GX's own result of the first chunk that failed (else the first chunk) stands for the table in Data Docs.
+    shown = next((r for r in results if not r.passed), results[0])
+    return SuiteValidation(suite_name, table_name, outcomes, shown.gx_result)
+
+
+def _row_count_holds(kwargs: Mapping[str, Any], rows: int, params: Mapping[str, Any]) -> bool:
+    """`expect_table_row_count_to_be_between` evaluated on a row count (bounds may be suite parameters)."""
+    def bound(value):
+        return params[value["$PARAMETER"]] if isinstance(value, Mapping) else value
+
+    low, high = bound(kwargs.get("min_value")), bound(kwargs.get("max_value"))
+    return (low is None or rows >= low) and (high is None or rows <= high)
+
+
 def validate_extraction(frames: Mapping[str, pl.DataFrame], texts: pl.DataFrame) -> list[SuiteValidation]:
     """Validate a batch of extraction frames; `texts` has `report_id` and the decoded `text`."""
     validations = []
@@ -228,6 +266,25 @@ def validate_extraction(frames: Mapping[str, pl.DataFrame], texts: pl.DataFrame)
 def outcomes_of(validations: Iterable[SuiteValidation]) -> list[ExpectationOutcome]:
     """Every outcome of several suite validations."""
     return [outcome for validation in validations for outcome in validation.outcomes]
+
+
+def merge_outcomes(outcomes: Iterable[ExpectationOutcome]) -> list[ExpectationOutcome]:
+    """One outcome per expectation of several batches of the same table: it succeeded if it did in
+    every batch; unexpected rows and failing reports add up; the first error is kept."""
+    merged: dict[tuple[str, str, str], ExpectationOutcome] = {}
+    for outcome in outcomes:
+        key = (outcome.suite, outcome.table_name, outcome.expectation_id or outcome.expectation)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = outcome
+            continue
+        counts = [c for c in (seen.unexpected_count, outcome.unexpected_count) if c is not None]
+        merged[key] = replace(
+            seen, success=seen.success and outcome.success,
+            unexpected_count=sum(counts) if counts else None,
+            failing_report_ids=tuple(sorted({*seen.failing_report_ids, *outcome.failing_report_ids})),
+            error=seen.error or outcome.error)
+    return list(merged.values())
 
 
 def reports_failing_row_checks(outcomes: Iterable[ExpectationOutcome]) -> dict[str, str]:

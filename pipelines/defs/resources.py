@@ -20,7 +20,8 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 class WarehouseResource(ConfigurableResource):
-    """Paths of the inbox and of RW_HOME; unset fields fall back to RW_INBOX / RW_HOME.
+    """Paths of the inbox and of RW_HOME, extraction workers; unset fields fall back to RW_INBOX / RW_HOME /
+    RW_WORKERS.
 
     Every step of a run uses this resource, and the in-process executor sets it up once before the
     first step and tears it down after the last, so holding the RW_HOME lock here makes runs
@@ -30,9 +31,10 @@ class WarehouseResource(ConfigurableResource):
 
     inbox: str | None = None
     home: str | None = None
+    workers: int | None = None  # extraction processes; RW_WORKERS, else every core
 
     def settings(self) -> Settings:
-        settings = settings_from_env(self.inbox, self.home)
+        settings = settings_from_env(self.inbox, self.home, self.workers)
         settings.ensure_dirs()
         return settings
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
+from pipelines.extraction.phrases import alternation
 from pipelines.extraction.reference import company_names
 
 
@@ -145,6 +146,7 @@ PLACES = frozenset(w.strip().lower() for w in """
     Heilongjiang|Yangtze|Yangtze River|Pearl River Delta|Greater Bay Area|Qinhuangdao|Brussels|
     Washington|London|Tokyo|Seoul|New York|Silicon Valley|North|South|East|West
 """.split("|"))
+_PLACES_AND_NON_NAME_WORDS = PLACES | NON_NAME_WORDS
 # Acronyms of indicators, products and technologies that look like organisation acronyms.
 NON_ORG_ACRONYMS = frozenset("""
     AI AIGC AGI LLM LLMs GPU GPUs CPU ASIC ASICs HBM DRAM NAND PCB PCBs CCL HDI HVLP UHV DC AC
@@ -208,10 +210,19 @@ POSSESSIVE = re.compile(r"^['’]s\b")
 LIST_SEPARATOR = re.compile(r"^(?:\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)(?:the\s+)?$")
 
 TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9&.\-+]*[A-Za-z0-9+])?")
+# The tokens of TOKEN.finditer that _runs must look at: a superset of name tokens, and `of`. Every
+# other token only ends a run, which the gap before the next candidate shows too, so the regex
+# engine skips them. A token starts at an alphanumeric that no earlier token reaches through
+# `&.-+` (hence the look-behind and the leading separators); the look-ahead lists the shapes
+# _is_name_token can accept.
+RUN_TOKEN_CANDIDATE = re.compile(
+    rf"(?<![A-Za-z0-9&.\-+])[&.\-+]*(?=[A-Z]|\d+[A-Z]|[a-z]{{1,3}}-?[A-Z]|of)({TOKEN.pattern})"
+)
 ROMAN_NUMERAL = re.compile(r"[IVX]{2,}")
 MODEL_CODE = re.compile(r"^(?:[A-Za-z]{1,4}\d[\w.]*|\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]\d*)$")
 
 
+@lru_cache(maxsize=1 << 16)  # a few thousand distinct capitalised words recur in every report
 def _is_name_token(token: str) -> bool:
     """Capitalised, acronym or camel-case word (iFlytek, 3SBio); not a model code or a plain word."""
     parts = token.split("-")
@@ -234,7 +245,7 @@ class _Run:
 
     words: tuple[tuple[str, int, int], ...]
 
-    @property
+    @cached_property  # asked for by most checks of every run
     def tokens(self) -> tuple[str, ...]:
         return tuple(word for word, _, _ in self.words)
 
@@ -256,20 +267,21 @@ def _runs(text: str) -> list[_Run]:
     runs: list[list[tuple[str, int, int]]] = []
     current: list[tuple[str, int, int]] = []
     previous_end = 0
-    for match in TOKEN.finditer(text):
-        word, gap = match.group(), text[previous_end : match.start()]
-        previous_end = match.end()
-        joins = bool(current) and gap == " "
+    for match in RUN_TOKEN_CANDIDATE.finditer(text):
+        word, start, end = match.group(1), match.start(1), match.end(1)
+        # A skipped token in between leaves letters or digits in the gap, so it never joins.
+        joins = bool(current) and text[previous_end:start] == " "
+        previous_end = end
         if word == "of" and joins and current[-1][0] in OF_HEADS:
-            current.append((word, match.start(), match.end()))
+            current.append((word, start, end))
             continue
-        if not _is_name_token(word) or text.startswith("$", match.end()):  # US$, HK$
+        if not _is_name_token(word) or text.startswith("$", end):  # US$, HK$
             current = []
             continue
         if not joins:
             current = []
             runs.append(current)
-        current.append((word, match.start(), match.end()))
+        current.append((word, start, end))
     return [trimmed for words in runs if (trimmed := _trim(words))]
 
 
@@ -305,7 +317,7 @@ def _has_org_suffix(run: _Run) -> bool:
 def _is_rejected(run: _Run) -> bool:
     """Places, calendar words, openers, generic words, indicator acronyms, plural nouns, numerals."""
     name = " ".join(run.tokens)
-    if name.lower() in PLACES or all(t.lower() in PLACES | NON_NAME_WORDS for t in run.tokens):
+    if name.lower() in PLACES or all(t.lower() in _PLACES_AND_NON_NAME_WORDS for t in run.tokens):
         return True
     if len(run.tokens) == 1:
         token = run.last
@@ -373,39 +385,19 @@ def _heuristic_spans(text: str, known: list[tuple[int, int]]) -> list[tuple[int,
     return sorted(accepted)
 
 
-_Trie = dict[str, "_Trie"]
-_END_OF_NAME = ""  # trie key marking that the path so far spells a whole name
-
-
 def _case_key(char: str) -> str:
     """One trie key per case-insensitive letter, so at most one branch of a trie node can match."""
     lowered = char.lower()
     return lowered if len(lowered) == 1 else char
 
 
-def _trie_alternation(node: _Trie) -> str:
-    """Regex of the names below `node`; an optional longer tail tried first gives longest match first."""
-    branches = [re.escape(key) + _trie_alternation(child) for key, child in sorted(node.items()) if key]
-    if not branches:
-        return ""
-    tails = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{tails})?" if _END_OF_NAME in node else tails
-
-
 @cache
 def _gazetteer() -> re.Pattern[str]:
     # A flat alternation of ~1,700 names tries every name at every position; a prefix tree shares
     # prefixes. Backtracking into the shorter names still keeps the boundary check below per name.
-    trie: _Trie = {}
-    for name in {*company_names(), *INSTITUTIONS}:
-        node = trie
-        for char in name:
-            node = node.setdefault(_case_key(char), {})
-        node[_END_OF_NAME] = {}
+    names = alternation({*company_names(), *INSTITUTIONS}, key=_case_key)
     # Not inside a longer word, a hyphenated compound (DeepSeek-R1, Tesla-style) or a dotted name.
-    return re.compile(
-        rf"(?<![A-Za-z0-9\-.]){_trie_alternation(trie)}(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I
-    )
+    return re.compile(rf"(?<![A-Za-z0-9\-.]){names}(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I)
 
 
 @cache

@@ -10,6 +10,7 @@ from pipelines.extraction import schema
 from pipelines.extraction.decoding import ReportRejected
 from pipelines.extraction.entities import find_entities
 from pipelines.extraction.layout import classify_report_type, split_layout
+from pipelines.extraction.measures import read_figures
 from pipelines.extraction.metrics import find_metrics
 from pipelines.extraction.ratings import find_rating_header, resolve_scope
 from pipelines.extraction.recommendations import is_recommendation_section, parse_recommendations
@@ -66,11 +67,13 @@ def extract_report(report_id: str, text: str) -> Rows:
         rows["claims"].append((report_id, claim_seq, claim.section, claim.subsection, claim.text, list(claim.pages),
                                claim.start, claim.end))
         span = text[claim.start:claim.end]  # metrics and entities get the bullet as it stands in the text
-        for metric in find_metrics(span):
+        metrics = find_metrics(span)
+        for metric, reading in zip(metrics, read_figures(span, metrics, claim.section, claim.subsection)):
             metric_seq += 1
             rows["metrics"].append((report_id, claim_seq, metric_seq, metric.raw_text, metric.value,
                                     metric.value_high, metric.unit, metric.per_unit, metric.fiscal_year,
-                                    metric.qualifier, claim.start + metric.start, claim.start + metric.end))
+                                    metric.qualifier, reading.measure, reading.change_basis, reading.direction,
+                                    claim.start + metric.start, claim.start + metric.end))
         rows["entity_mentions"].extend((report_id, claim_seq, entity.name, claim.start + entity.start,
                                         claim.start + entity.end) for entity in find_entities(span))
     return rows

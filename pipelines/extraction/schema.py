@@ -39,6 +39,9 @@ METRICS = {
     "per_unit": pl.String,
     "fiscal_year": pl.Int32,
     "qualifier": pl.String,  # over | under | approx | up_to
+    "measure": pl.String,  # what the figure is about: measures.MEASURES
+    "change_basis": pl.String,  # level | yoy | qoq | mom | cagr | change
+    "direction": pl.String,  # up | down | null (a level stated plainly, or a figure written with a minus)
     "char_start": pl.Int64,  # span of the figure in the decoded text
     "char_end": pl.Int64,
 }

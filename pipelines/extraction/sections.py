@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass
 
 CITATION = re.compile(r"[\[［]\s*(\d{1,6}(?:\s*[,，、]\s*\d{1,6})*)\s*[\]］]")
-CITATION_RUN = re.compile(r"(?:\s*[\[［]\s*\d{1,6}(?:\s*[,，、]\s*\d{1,6})*\s*[\]］])+")
+_CITATION_BODY = r"\s*\d{1,6}(?:\s*[,，、]\s*\d{1,6})*\s*[\]］]"
+# `(?:\s*[\[［]<body>)+`, its first `\s*[\[［]` written as one character class and what follows it:
+# a pattern that opens with a class lets the regex engine skip the other characters without trying a match.
+CITATION_RUN = re.compile(rf"[\s\[［](?:(?<=[\[［])|(?<=\s)\s*[\[［]){_CITATION_BODY}(?:\s*[\[［]{_CITATION_BODY})*")
 _LAST_CITATION = re.compile(r"[\[［]\s*\d{1,6}(?:\s*[,，、]\s*\d{1,6})*\s*[\]］]\s*$")
 _BLANK_LINE_END = re.compile(r"\n[ \t\u3000\r]*\n[ \t\u3000\r]*$")
 _LOOK_BACK = 80  # characters any backward look may scan, so long texts stay linear
@@ -27,7 +30,8 @@ _DASHES = "-–—*"
 _GLYPHS = "•●▪◦‣∙■◆►▶➢"
 _SPACE = r"[ \t\u3000\u00a0]"
 _LINE_MARKER = re.compile(rf"^{_SPACE}*(?P<mark>[-*](?={_SPACE})|[–—{_GLYPHS}·]){_SPACE}*", re.M)
-_INLINE_MARKER = re.compile(rf"(?<=\s)(?P<mark>[{_DASHES}])(?=\s)|(?P<glyph>[{_GLYPHS}])")
+# A dash between spaces, or a glyph; opening with the class of both makes the engine skip other characters.
+_INLINE_MARKER = re.compile(rf"[{_DASHES}{_GLYPHS}](?:(?<=\s[{_DASHES}])(?=\s)|(?<=[{_GLYPHS}]))")
 _SPACES = re.compile(f"{_SPACE}*")
 _LINE_END = re.compile(r"[ \t\u3000\r]*(?:\n|$)")
 _CITATION_BEFORE = re.compile(r"[\]］]\s*$")
@@ -78,7 +82,7 @@ def citation_pages(text: str) -> tuple[int, ...]:
 
 def clean_text(text: str) -> str:
     """Text without citation markers, whitespace collapsed."""
-    return _WHITESPACE.sub(" ", CITATION.sub(" ", text)).strip()
+    return " ".join(CITATION.sub(" ", text).split())  # str.split and `\s` agree on what whitespace is
 
 
 def parse_sections(text: str, start: int, end: int) -> list[Bullet]:

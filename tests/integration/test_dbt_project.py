@@ -36,6 +36,12 @@ REPORTS = {
     "r07": ("招商证券", "2025-02-17 08:00", "电子", "company", "海光信息", "688041"),
     "r08": ("招商证券", "2025-02-18 08:00", "电子", "company", "贝特瑞", "835185"),
 }
+# Loaded by the incremental run only: a rating inside Soochow's Innolight series (between r01 and
+# r02) and a report newer than all others, which moves the reference date.
+LATER_REPORTS = {
+    "r09": ("东吴证券", "2025-02-01 08:00", "通信", "company", "中际旭创", "300308"),
+    "r10": ("华泰证券", "2025-03-20 08:00", "电子", "company", "海光信息", "688041"),
+}
 
 # report_id -> (scope, rating as written, action as written)
 RATINGS = {
@@ -46,13 +52,15 @@ RATINGS = {
     "r05": ("industry", "Superb", "Maintained"),  # wording no seed knows
     "r06": ("industry", "推荐", "首次覆盖"),  # 民生证券's 推荐 is its top rating
     "r07": ("company", "强烈推荐", "上调"),
+    "r09": ("company", "Buy", "Maintained"),
+    "r10": ("company", "Sell", "下调"),
 }
 
 
 def report_rows(ids: Iterable[str]) -> list[dict]:
     rows = []
     for report_id in ids:
-        broker, published, industry, report_type, subject, code = REPORTS[report_id]
+        broker, published, industry, report_type, subject, code = (REPORTS | LATER_REPORTS)[report_id]
         rows.append({"report_id": report_id, "broker_raw": broker, "published_at": published,
                      "industry_raw": industry, "title": f"{subject or industry}报告 {report_id}",
                      "report_type": report_type, "subject_company_name_cn": subject,
@@ -87,6 +95,7 @@ def load_reports(db: Path, ids: Iterable[str], loaded_at: datetime, n_claims: in
             insert(con, "claims", claim_rows(report_id, n_claims), loaded_at)
             insert(con, "metrics", [{"report_id": report_id, "claim_seq": 1, "metric_seq": 1,
                                      "raw_text": "10 billion yuan", "value": 1e10, "unit": "CNY",
+                                     "measure": "revenue", "change_basis": "level",
                                      "char_start": 130, "char_end": 145}], loaded_at)
             insert(con, "entity_mentions", [{"report_id": report_id, "claim_seq": 1, "entity_name": "innolight",
                                              "char_start": 120, "char_end": 129}], loaded_at)
@@ -119,11 +128,13 @@ def query(db: Path, sql: str, params: Iterable = ()) -> list[tuple]:
         return con.execute(sql, list(params)).fetchall()
 
 
-def fact_tables(db: Path) -> dict[str, list[tuple]]:
-    """The rows of every incremental fact table, in key order, without built_at (when dbt wrote the row)."""
-    tables = {"fct_claim": "claim_id", "fct_metric": "metric_id", "fct_entity_mention": "mention_id"}
-    return {name: query(db, f"select * exclude (built_at) from marts.{name} order by {key}")
-            for name, key in tables.items()}
+def mart_rows(db: Path) -> dict[str, list[tuple]]:
+    """The rows of every mart (tables and views), sorted, without built_at (when dbt wrote the row)."""
+    marts = query(db, """
+        select table_name, bool_or(column_name = 'built_at') from information_schema.columns
+        where table_schema = 'marts' group by 1 order by 1""")
+    return {name: query(db, f"select * {'exclude (built_at)' if has_built_at else ''} from marts.{name} order by all")
+            for name, has_built_at in marts}
 
 
 @pytest.fixture(scope="module")
@@ -208,18 +219,28 @@ def test_names_resolve_case_insensitively_and_unresolved_are_kept(warehouse):
 
 
 def test_incremental_run_equals_full_refresh(warehouse):
+    """Every mart, contract and analysis, built incrementally equals a --full-refresh on the same data."""
     project = warehouse.parent / "dbt_project"
-    # Re-extraction of r01 with one claim fewer; r05 quarantined (its raw rows removed).
+    # Re-extraction of r01 with one claim fewer; r05 quarantined (its raw rows removed); r09 lands
+    # inside a rating series, r10 after every other report; a company joins the reference seed.
     load_reports(warehouse, ["r01"], SECOND_LOAD, n_claims=1)
     with build_db.connect(warehouse) as con:
         for table in build_db.RAW_TABLES:
             con.execute(f"delete from raw.{table} where report_id = 'r05'")
+    load_reports(warehouse, LATER_REPORTS, SECOND_LOAD)
+    (project / "seeds" / "companies.csv").write_text(COMPANIES_CSV + "nobody,Nobody Optics,,,,\n", encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("RW_BUILD_DB", str(warehouse))
         run_dbt(project, "build")
-        incremental = fact_tables(warehouse)
+        incremental = mart_rows(warehouse)
         run_dbt(project, "build", "--full-refresh")
-        full_refresh = fact_tables(warehouse)
-    assert incremental == full_refresh
+        full_refresh = mart_rows(warehouse)
+    assert {"dim_report", "fct_rating_change", "company_consensus", "report_activity_weekly"} <= set(incremental)
+    for mart, rows in full_refresh.items():
+        assert incremental[mart] == rows, mart
     claims = query(warehouse, "select report_id, count(*) from marts.fct_claim group by 1")
     assert ("r01", 1) in claims and "r05" not in {report_id for report_id, _ in claims}
+    # r02's previous rating is now r09's (Buy -> Neutral), and the reference seed change resolved Nobody Optics.
+    assert query(warehouse, "select previous_report_id from marts.fct_rating_change where report_id = 'r02'") \
+        == [("r09",)]
+    assert query(warehouse, "select company_id from marts.fct_recommendation where company_seq = 2") == [("nobody",)]

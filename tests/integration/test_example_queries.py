@@ -416,3 +416,187 @@ def test_forecast_series_has_each_company_reports_forecasts(samples_run: Pipelin
         where s.is_forecast""")}
     assert companies == {r["report"]["subject_company"]["code"] for r in gold.reports
                          if r["report"]["report_type"] == "company"}
+
+
+# --- estimates and figure measures (queries 12-15, marts fct_estimate and estimate_consensus) ----------------
+# Expectations from the gold metrics (measure / change_basis / direction / year / value), each placed in the
+# claim that states it (the first claim, from the previous metric's on, whose text contains it).
+
+AI_BUILDOUT = re.compile(r"\bai\b|artificial intelligence|computing power|\bcompute\b|data cent(?:er|re)|\bcloud\b"
+                         r"|inference|\bgpus?\b|\bservers?\b|算力|智算|人工智能|数据中心", re.IGNORECASE)
+HUMANOID = re.compile(r"humanoid|人形机器人", re.IGNORECASE)
+FORECAST_HEADING = re.compile(r"forecast|valuation|estimate|outlook|预测|估值|展望", re.IGNORECASE)
+ESTIMATE_STALE_AFTER = timedelta(days=yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"].get(
+    "estimate_stale_days", STALE_AFTER.days))
+
+
+def metrics_in_claims(report: dict) -> list[tuple[dict, dict]]:
+    """(metric, claim) of every gold metric found in a claim, in reading order."""
+    placed, start = [], 0
+    claims = report["claims"]
+    for metric in report["metrics"]:
+        order = [*range(start, len(claims)), *range(start)]
+        index = next((i for i in order if metric["text"] in claims[i]["text"]), None)
+        if index is not None:
+            placed.append((metric, claims[index]))
+            start = index
+    return placed
+
+
+def heading(claim: dict) -> str:
+    return " ".join(filter(None, (claim["section"], claim["subsection"])))
+
+
+def signed(metric: dict) -> float:
+    return -metric["value"] if metric["direction"] == "down" else metric["value"]
+
+
+def sig(value: float | None) -> float | None:
+    """A figure to 9 significant digits: 67.6 billion read from text may be 67599999999.99999."""
+    return None if value is None else float(f"{value:.9g}")
+
+
+@dataclass(frozen=True)
+class GoldEstimate:
+    code: str
+    broker: str
+    published_at: datetime
+    measure: str
+    year: int | None
+    unit: str
+    per: str | None
+    value: float
+
+
+def gold_estimates(gold: Gold) -> list[GoldEstimate]:
+    """The first forecast level per report and series of every company report (see fct_estimate)."""
+    estimates = []
+    for report in gold.reports:
+        subject, published = report["report"]["subject_company"], gold.published_at(report)
+        if subject is None:
+            continue
+        seen = set()
+        for metric, claim in metrics_in_claims(report):
+            if metric["change_basis"] != "level" or not (
+                    (metric["year"] or 0) > published.year or FORECAST_HEADING.search(heading(claim))):
+                continue
+            per = None if metric["measure"] == "target_price" else metric["per"]
+            series = (metric["measure"], metric["year"], metric["unit"], per)
+            if series not in seen:
+                seen.add(series)
+                estimates.append(GoldEstimate(subject["code"], report["report"]["broker_en"], published, *series,
+                                              signed(metric)))
+    return sorted(estimates, key=lambda e: e.published_at)
+
+
+def previous_estimate(estimate: GoldEstimate, estimates: list[GoldEstimate]) -> GoldEstimate | None:
+    earlier = [e for e in estimates if e.published_at < estimate.published_at and e.broker == estimate.broker
+               and (e.code, e.measure, e.year, e.unit, e.per)
+               == (estimate.code, estimate.measure, estimate.year, estimate.unit, estimate.per)]
+    return earlier[-1] if earlier else None
+
+
+def check_ai_capex(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
+    expected = Counter((gold.published_at(report), metric["value"], metric["year"], metric["unit"],
+                        metric["change_basis"], metric["direction"])
+                       for report in gold.reports for metric, claim in metrics_in_claims(report)
+                       if metric["measure"] == "capex" and AI_BUILDOUT.search(f"{claim['text']} {claim['subsection']}"))
+    assert Counter((r["published_at"], r["value"], r["fiscal_year"], r["unit"], r["change_basis"], r["direction"])
+                   for r in rows) == expected
+    assert all(r["signed_value"] == (-r["value"] if r["direction"] == "down" else r["value"]) for r in rows)
+
+
+def check_humanoid_market_size(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
+    expected = Counter((gold.published_at(report), report["report"]["broker_en"], metric["year"], metric["value"],
+                        metric["unit"])
+                       for report in gold.reports for metric, claim in metrics_in_claims(report)
+                       if metric["measure"] == "market_size" and HUMANOID.search(f"{claim['text']} {claim['subsection']}"))
+    assert Counter((r["published_at"], r["broker"], r["fiscal_year"], r["value"], r["unit"]) for r in rows) == expected
+
+
+def check_net_profit_estimate_revisions(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
+    estimates = gold_estimates(gold)
+    chosen = [e for e in estimates if (e.code, e.measure, e.year) == ("300308", "net_profit", 2025)]
+    expected = []
+    for estimate in chosen:
+        previous = previous_estimate(estimate, estimates)
+        # consensus on the estimate's date: each broker's latest estimate of the series, if not stale
+        latest = {e.broker: e for e in chosen if e.published_at.date() <= estimate.published_at.date()}
+        current = [e.value for e in latest.values()
+                   if e.published_at.date() >= estimate.published_at.date() - ESTIMATE_STALE_AFTER]
+        expected.append((estimate.published_at.date(), estimate.broker, round(estimate.value / 1e6),
+                         previous and round(previous.value / 1e6),
+                         previous and round((estimate.value - previous.value) / 1e6),
+                         len(current), round(statistics.mean(current) / 1e6)))
+    assert sorted((r["published_date"], r["broker"], round(r["net_profit_bn"] * 1e3),
+                   None if r["previous_net_profit_bn"] is None else round(r["previous_net_profit_bn"] * 1e3),
+                   None if r["revision_bn"] is None else round(r["revision_bn"] * 1e3),
+                   r["consensus_n_brokers"], round(r["consensus_mean_bn"] * 1e3)) for r in rows) == sorted(expected)
+
+
+def check_net_profit_falls(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
+    latest: dict[str, dict] = {}
+    for report in sorted(gold.reports, key=gold.published_at):
+        if report["report"]["subject_company"]:
+            latest[report["report"]["subject_company"]["code"]] = report
+    expected = Counter(
+        (code, gold.published_at(report).date(), report["report"]["broker_en"], signed(metric), metric["unit"])
+        for code, report in latest.items() for metric, claim in metrics_in_claims(report)
+        if (metric["measure"], metric["change_basis"], metric["direction"]) == ("net_profit", "yoy", "down")
+        and (metric["year"] is None or metric["year"] <= gold.published_at(report).year)
+        and not FORECAST_HEADING.search(heading(claim)))
+    assert Counter((r["ticker"], r["published_date"], r["broker"], r["fall"], r["unit"]) for r in rows) == expected
+    assert all(r["fall"] < 0 for r in rows)
+    assert [r["fall"] for r in rows] == sorted(r["fall"] for r in rows)
+
+
+CHECKS.update({
+    "12_ai_capex_figures": check_ai_capex,
+    "13_humanoid_robot_market_size": check_humanoid_market_size,
+    "14_net_profit_2025_estimate_revisions": check_net_profit_estimate_revisions,
+    "15_net_profit_falls_latest_results": check_net_profit_falls,
+})
+
+
+@pytest.mark.parametrize("table", ["fct_estimate", "estimate_consensus"])
+def test_estimate_mart_is_published_and_filled(table: str, samples_run: PipelineRun):
+    [(count,)] = samples_run.query(f"select count(*) from marts.{table}")
+    assert count > 0
+
+
+def test_estimates_are_the_company_reports_forecasts(samples_run: PipelineRun, gold: Gold):
+    rows = samples_run.query("""
+        select c.ticker, b.name_en, e.published_at, e.measure, e.fiscal_year, e.unit, e.per_unit, e.value,
+               e.previous_value
+        from marts.fct_estimate e join marts.dim_company c using (company_id)
+        left join marts.dim_broker b using (broker_id)""")
+    estimates = gold_estimates(gold)
+    expected = Counter((e.code, e.broker, e.published_at, e.measure, e.year, e.unit, e.per, sig(e.value),
+                        sig((previous := previous_estimate(e, estimates)) and previous.value)) for e in estimates)
+    assert Counter((*row[:7], sig(row[7]), sig(row[8])) for row in rows) == expected
+
+
+def test_estimate_consensus_follows_each_brokers_latest_current_estimate(samples_run: PipelineRun, gold: Gold):
+    """Every date a series' consensus changed (an estimate published, or one gone stale up to the latest
+    report), with the number of brokers and the mean of their latest current estimates."""
+    rows = samples_run.query("""
+        select c.ticker, s.measure, s.fiscal_year, s.unit, s.per_unit, s.as_of_date, s.n_brokers, s.mean_value
+        from marts.estimate_consensus s join marts.dim_company c using (company_id)""")
+    estimates, reference = gold_estimates(gold), gold.reference_at.date()
+    series: dict[tuple, list[GoldEstimate]] = defaultdict(list)
+    for estimate in estimates:
+        series[estimate.code, estimate.measure, estimate.year, estimate.unit, estimate.per].append(estimate)
+    expected = set()
+    for key, history in series.items():
+        dates = {e.published_at.date() for e in history}
+        for estimate in history:  # the day it goes stale, unless the broker replaced it before
+            expires = estimate.published_at.date() + ESTIMATE_STALE_AFTER + timedelta(days=1)
+            later = [e for e in history if e.broker == estimate.broker and e.published_at > estimate.published_at]
+            if not later or min(later, key=lambda e: e.published_at).published_at.date() > expires:
+                dates.add(expires)
+        for day in sorted(d for d in dates if d <= reference):
+            latest = {e.broker: e for e in history if e.published_at.date() <= day}
+            current = [e.value for e in latest.values() if e.published_at.date() >= day - ESTIMATE_STALE_AFTER]
+            if latest:
+                expected.add((*key, day, len(current), sig(statistics.mean(current)) if current else None))
+    assert {(*row[:7], sig(row[7])) for row in rows} == expected

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.core.runs import NOTHING_NEW
 from tests.conftest import GOLD, SAMPLES
 from tests.integration.conftest import PipelineRun, copy_reports, run_pipeline
 
@@ -23,6 +24,9 @@ pytestmark = pytest.mark.integration
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 FIRST_BATCH, SECOND_BATCH = SAMPLE_FILES[:len(SAMPLE_FILES) // 2], SAMPLE_FILES[len(SAMPLE_FILES) // 2:]
 INCREMENTAL_FACTS = {"fct_claim": "claim_id", "fct_metric": "metric_id", "fct_entity_mention": "mention_id"}
+# Report-level marts, incremental per report_id too (rebuilt whole only when their reference data changes).
+INCREMENTAL_REPORT_MARTS = {"dim_report": "report_id", "fct_rating": "rating_id",
+                            "fct_recommendation": "recommendation_id"}
 GOLD_LIST = {"fct_claim": "claims", "fct_metric": "metrics", "fct_entity_mention": "entities"}
 # Start of the dbt run that wrote the row (dbt_project/macros/incremental_reports.sql): it is
 # what tells a rebuilt row from a kept one, so a full refresh changes it by definition.
@@ -114,22 +118,40 @@ def test_second_batch_leaves_the_first_batchs_rows_as_they_were(warehouses):
         assert before and after == before, table  # built_at included: not rewritten
 
 
-def test_run_without_new_files_loads_nothing_and_changes_no_mart(warehouses):
-    second, again = warehouses["second"], warehouses["again"]
-    [(files_received, reports_loaded, published)] = query(again, """
-        select files_received, reports_loaded, published from audit.runs order by started_at desc limit 1""")
-    assert (files_received, reports_loaded, published) == (0, 0, True)
-    assert mart_tables(again) == mart_tables(second)
-    for table in mart_tables(second):
-        assert differing_rows(second, again, table) == 0, table  # built_at included: nothing rebuilt
+def test_second_batch_leaves_the_first_batchs_report_rows_and_untouched_rating_series_as_they_were(warehouses):
+    first, second = warehouses["first"], warehouses["second"]
+    old_reports = report_ids(FIRST_BATCH, first)
+    for table, key in INCREMENTAL_REPORT_MARTS.items():
+        sql = f"select * from marts.{table} where list_contains(?, report_id) order by {key}"
+        before, after = query(first, sql, [old_reports]), query(second, sql, [old_reports])
+        assert before and after == before, table  # built_at included: not rewritten
+    # A rating series (broker x target) without a rating of the second batch is not recomputed.
+    new_reports = report_ids(SECOND_BATCH, second)
+    untouched = """select * from marts.fct_rating_change where rating_target_key not in (
+                       select rating_target_key from marts.fct_rating_change where list_contains(?, report_id))
+                   order by rating_id"""
+    before, after = query(first, untouched, [new_reports]), query(second, untouched, [new_reports])
+    assert before and after == before
+
+
+def test_run_without_new_files_builds_nothing_and_leaves_the_published_file(warehouses):
+    second, again, full_refresh = warehouses["second"], warehouses["again"], warehouses["full_refresh"]
+    assert again.read_bytes() == second.read_bytes()  # not rebuilt, not republished: the very same file
+    # The run is on record all the same (published with the next build that changes something).
+    runs = query(full_refresh, "select files_received, reports_loaded, published, outcome from audit.runs "
+                               "order by started_at")
+    assert runs[2] == (0, 0, False, NOTHING_NEW)
+    assert runs[3][2:] == (True, "published")  # --full-refresh builds even with nothing new
 
 
 def test_full_refresh_gives_identical_marts(warehouses):
     second, full_refresh = warehouses["second"], warehouses["full_refresh"]
     assert mart_tables(full_refresh) == mart_tables(second)
+    # every contract mart and every analysis mart (the views are published as tables)
+    assert {"dim_report", "fct_rating_change", "company_consensus", "forecast_series"} <= set(mart_tables(second))
     for table in mart_tables(second):
         assert differing_rows(second, full_refresh, table, ignored=BUILD_TIME_COLUMNS) == 0, table
-    for table in INCREMENTAL_FACTS:  # the refresh did rebuild every row, so the comparison means something
+    for table in [*INCREMENTAL_FACTS, *INCREMENTAL_REPORT_MARTS, "fct_rating_change"]:  # the refresh did rebuild every row, so the comparison means something
         [(last_incremental_build,)] = query(second, f"select max(built_at) from marts.{table}")
         [(first_refreshed,)] = query(full_refresh, f"select min(built_at) from marts.{table}")
         assert first_refreshed > last_incremental_build, table

@@ -33,7 +33,16 @@ def test_raw_tables_follow_the_extraction_schema(tmp_path: Path) -> None:
     assert ("cited_pages", "INTEGER[]") in columns and ("extractor_version", "VARCHAR") in columns
 
 
-def test_load_batch_loads_good_reports_and_quarantines_failures(tmp_path: Path) -> None:
+def stage(folder: Path, frames: dict[str, pl.DataFrame], texts: pl.DataFrame) -> Path:
+    """One staged batch folder, as extraction writes it."""
+    folder.mkdir()
+    for name, frame in frames.items():
+        frame.write_parquet(folder / f"{name}.parquet")
+    texts.write_parquet(folder / "texts.parquet")
+    return folder
+
+
+def test_load_batches_loads_good_reports_and_quarantines_failures(tmp_path: Path) -> None:
     db = tmp_path / "build.duckdb"
     build_db.initialize(db)
     good, bad = "a" * 64, "b" * 64
@@ -47,8 +56,9 @@ def test_load_batch_loads_good_reports_and_quarantines_failures(tmp_path: Path) 
     frames["failures"] = pl.DataFrame([{"report_id": bad[:16], "reason": "no source line"}],
                                       schema=schema.FAILURES)
     texts = pl.DataFrame([{"report_id": good[:16], "encoding": "utf-8", "text": "t"}], schema=build_db.TEXTS)
-    build_db.load_batch(db, frames, texts, "1.0", NOW)
-    build_db.load_batch(db, frames, texts, "1.0", NOW)  # replaying a batch changes nothing
+    folder = stage(tmp_path / "batch-000000", frames, texts)
+    assert build_db.load_batches(db, [folder], "texts.parquet", "1.0", NOW) == (1, 1)
+    assert build_db.load_batches(db, [folder], "texts.parquet", "1.0", NOW) == (1, 1)  # a replay changes nothing
     with duckdb.connect(str(db)) as con:
         statuses = con.execute("select source_file, status, reason from audit.files order by 1").fetchall()
         claims = con.execute("select report_id, cited_pages, extractor_version from raw.claims").fetchall()

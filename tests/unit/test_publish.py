@@ -71,3 +71,53 @@ def test_run_killed_while_publishing_is_settled_against_the_published_file(tmp_p
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select run_id, published, outcome from audit.runs where published").fetchall() \
             == [("renamed", True, "published")]
+
+
+def make_fact_build(path: Path, reports: dict[str, int], built_at: str) -> None:
+    """A build with a per-report fact stamped `built_at` (as dbt's incremental facts are) and a small dim."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists marts; create schema if not exists audit")
+        con.execute("create table if not exists audit.runs (run_id varchar, published boolean, outcome varchar)")
+        con.execute("create table if not exists marts.fct (report_id varchar, seq int, built_at timestamp)")
+        con.execute("create or replace table marts.dim as select ? as version", [built_at])
+        for report_id, rows in reports.items():
+            con.execute("delete from marts.fct where report_id = ?", [report_id])
+            con.execute("insert into marts.fct select ?, range, ?::timestamp from range(?)",
+                        [report_id, built_at, rows])
+
+
+def contents(path: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {table: con.execute(f"select * from marts.{table} order by all").fetchall() for table in ("fct", "dim")}
+
+
+def test_publishing_applies_only_the_rebuilt_reports_and_equals_a_full_copy(tmp_path: Path) -> None:
+    build, warehouse, full = tmp_path / "build.duckdb", tmp_path / "research.duckdb", tmp_path / "full.duckdb"
+    make_fact_build(build, {"a": 2, "b": 3}, "2026-01-01 00:00")
+    publish(build, warehouse)
+    make_fact_build(build, {"b": 1, "c": 4}, "2026-01-02 00:00")  # b rebuilt smaller, c new
+    with duckdb.connect(str(build)) as con:
+        con.execute("delete from marts.fct where report_id = 'a'")  # a left the build (quarantined)
+    publish(build, warehouse)
+    publish(build, full)  # no previous file: a full copy
+    assert contents(warehouse) == contents(full)
+    assert contents(warehouse)["fct"] == [("b", 0, datetime_of("2026-01-02")),
+                                          *[("c", n, datetime_of("2026-01-02")) for n in range(4)]]
+    assert header_storage_version(warehouse) == DUCKDB_V1_2_STORAGE
+
+
+def test_a_table_whose_columns_changed_is_replaced_whole(tmp_path: Path) -> None:
+    build, warehouse = tmp_path / "build.duckdb", tmp_path / "research.duckdb"
+    make_fact_build(build, {"a": 2}, "2026-01-01 00:00")
+    publish(build, warehouse)
+    with duckdb.connect(str(build)) as con:
+        con.execute("alter table marts.fct add column note varchar default 'new'")
+    publish(build, warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select distinct note from marts.fct").fetchall() == [("new",)]
+
+
+def datetime_of(day: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(day)

@@ -30,6 +30,7 @@ from pipelines.core.validation import (
     suite_names,
     validate_extraction,
     validate_frame,
+    validate_in_chunks,
     with_report_text_length,
 )
 from pipelines.extraction import schema
@@ -210,3 +211,21 @@ def test_data_docs_show_the_run_with_each_check_explained_without_network(
     assert "blocking row check: The span must lie inside its report" in suite_page
     [claims_page] = (tmp_path / "run-7" / "validations" / "raw_claims").rglob("*.html")
     assert "report_text_length" in claims_page.read_text(encoding="utf-8")
+
+
+def test_a_table_validated_in_chunks_fails_where_any_chunk_fails_and_counts_the_whole_table() -> None:
+    brokers = [pl.DataFrame({"broker_id": ["a", "b"], "name_cn": ["甲", "乙"], "name_en": ["A", "B"]}),
+               pl.DataFrame({"broker_id": ["c", None], "name_cn": ["丙", "丁"], "name_en": ["C", "D"]})]
+    result = validate_in_chunks("marts_dim_broker", iter(brokers), table_name="marts.dim_broker",
+                                table_rows=4, min_row_count=3)
+    by_name = {o.expectation: o for o in result.outcomes}
+    assert len(result.outcomes) == len(expectations("marts_dim_broker"))  # one outcome per expectation
+    assert not by_name["expect_column_values_to_not_be_null(broker_id)"].success
+    assert by_name["expect_column_values_to_not_be_null(broker_id)"].unexpected_count == 1
+    assert by_name["expect_column_values_to_be_unique(broker_id)"].success
+    assert by_name["expect_table_row_count_to_be_between()"].success  # 4 rows in the table >= 3
+    assert not result.passed and result.gx_result["success"] is False  # Data Docs show the failing chunk
+
+    shrunk = validate_in_chunks("marts_dim_broker", iter(brokers[:1]), table_name="marts.dim_broker",
+                                table_rows=2, min_row_count=3)
+    assert [o.expectation for o in shrunk.outcomes if not o.success] == ["expect_table_row_count_to_be_between()"]

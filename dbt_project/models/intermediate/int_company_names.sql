@@ -1,3 +1,6 @@
+-- A table, unlike the other intermediates: it is small but costly to derive (every subject
+-- company of every report), and the incremental marts read it several times per run.
+{{ config(materialized='table') }}
 -- Every name a company goes by (name_en, name_cn, aliases) -> company_id, case-insensitive.
 -- A name shared by two companies resolves to neither. `lookup_version` fingerprints the whole
 -- lookup so incremental models can tell when reference names changed.

@@ -55,6 +55,7 @@ select
     rated.action_raw is null or actions.action_std is not null as is_action_mapped,
     rated.cited_pages,
     rated.char_start,
-    rated.char_end
+    rated.char_end,
+    rated.loaded_at
 from rated
 left join actions using (action_key)

@@ -20,7 +20,7 @@ def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
         # closes it as interrupted (runs.open_run).
         with exclusive_run(settings.lock_file):
             record = runs.run_record(settings.build_db, run_id)
-            if record is not None and not record["published"]:
+            if record is not None and runs.is_open(record):
                 runs.close_unpublished(settings.build_db, settings.data_docs_dir, run_id, otherwise=outcome)
     except RunInProgress:
         context.log.warning(f"run {run_id} not closed in audit.runs: another run holds the warehouse lock")

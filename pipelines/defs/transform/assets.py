@@ -21,6 +21,8 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
     settings = warehouse.settings()
     # dbt runs as a subprocess that inherits this environment; profiles.yml reads the path from it.
     os.environ["RW_BUILD_DB"] = str(settings.build_db)
-    args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+    # dbt unit tests check the models' SQL, not the data: they run with the project's tests
+    # (tests/integration/test_dbt_project.py), not in every warehouse build.
+    args = ["build", "--exclude-resource-type", "unit_test", *(["--full-refresh"] if config.full_refresh else [])]
     # Artifacts and logs of the last build live with the warehouse they built, not in the source tree.
     yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()

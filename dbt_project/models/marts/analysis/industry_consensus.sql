@@ -1,3 +1,7 @@
+-- A view (see dbt_project.yml): stale ratings and the 30/90-day counts are relative to the
+-- reference date, the latest published_at, so a report newer than all others can change every
+-- row. Recomputed on read from small bases (the latest rating per series and the rating
+-- changes, ~one row per report), it is always exact and costs the build nothing.
 with consensus as (
     {{ consensus_for_scope('industry') }}
 )

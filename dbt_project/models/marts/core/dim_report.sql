@@ -1,3 +1,17 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_id',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_stale_report_rows() }}"
+) }}
+-- depends_on: {{ ref('stg_raw__reports') }}
+-- Incremental per report like the facts: a run resolves only reports loaded or re-extracted
+-- since the last build, or every report when the reference seeds it resolves against (brokers,
+-- industries, companies) changed. Nothing else a report's row depends on changes with other
+-- reports: broker and industry resolution depend on the seeds alone, a subject company's key on
+-- its code/name and the seed, the first file on files received before it.
+{%- set reference = [ref('brokers'), ref('shenwan_industries'), ref('companies')] %}
 select
     report_id,
     source_file,
@@ -17,5 +31,8 @@ select
     subject_company_name_cn,
     subject_company_code,
     extractor_version,
-    loaded_at
-from {{ ref('int_reports') }}
+    loaded_at,
+    {{ reference_version(reference) }} as reference_version,
+    {{ built_at() }} as built_at
+from {{ ref('int_reports') }} as reports
+where {{ reports_loaded_since_last_run('reports', reference) }}

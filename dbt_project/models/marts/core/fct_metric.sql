@@ -8,16 +8,8 @@
 -- depends_on: {{ ref('stg_raw__reports') }}
 
 with metrics as (
-    select
-        metrics.*,
-        -- the claim up to the end of the figure: keywords after it describe other figures
-        lower(case
-            when strpos(claims.claim_text, metrics.raw_text) > 0
-                then left(claims.claim_text, strpos(claims.claim_text, metrics.raw_text) + length(metrics.raw_text) - 1)
-            else metrics.raw_text
-        end) as kind_context
+    select *
     from {{ ref('stg_raw__metrics') }} as metrics
-    left join {{ ref('stg_raw__claims') }} as claims using (report_id, claim_seq)
     where {{ reports_loaded_since_last_run('metrics') }}
 )
 
@@ -34,7 +26,16 @@ select
     per_unit,
     fiscal_year,
     qualifier,
-    {{ metric_kind('kind_context', 'unit', 'per_unit') }} as metric_kind,
+    measure,
+    change_basis,
+    direction,
+    -- a fall or a loss counts against its measure when figures are added up
+    case when direction = 'down' then -value else value end as signed_value,
+    -- the forecast series tracks the stated levels of these five measures
+    case
+        when change_basis = 'level' and measure in ('revenue', 'net_profit', 'eps', 'pe', 'target_price')
+            then measure
+    end as metric_kind,
     char_start,
     char_end,
     extractor_version,

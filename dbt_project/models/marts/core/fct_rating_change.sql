@@ -1,7 +1,38 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='rating_target_key',
+    on_schema_change='append_new_columns',
+    post_hook="delete from {{ this }} where rating_target_key not in (select rating_target_key from {{ ref('int_rating_sequences') }})"
+) }}
 -- Each rating compared with the same broker's previous rating on the same target: the change
 -- the ratings themselves show (derived_change) next to the one the report states
 -- (stated_change). With no earlier rating in the warehouse the stated action is all we have.
-with changes as (
+-- Incremental per series (broker x scope x target): a change anywhere in a series (a new,
+-- re-extracted, re-mapped or removed rating) can change every later row's previous_* and
+-- derived_change, so a run recomputes the whole series of every rating whose inputs differ from
+-- the rows this table holds (a comparison of ~one row per report) and nothing else; the
+-- post-hook drops series that no longer have a rating.
+{%- set input_columns = ['rating_target_key', 'rating_id', 'report_id', 'broker_id', 'published_at', 'scope',
+                         'target_id', 'industry_id', 'company_id', 'rating_raw', 'rating_std', 'rating_score',
+                         'action_raw', 'action_std'] %}
+with
+{%- if is_incremental() %}
+changed_series as (
+    select distinct rating_target_key
+    from (
+        (select {{ input_columns | join(', ') }} from {{ ref('int_rating_sequences') }}
+         except
+         select {{ input_columns | join(', ') }} from {{ this }})
+        union all
+        (select {{ input_columns | join(', ') }} from {{ this }}
+         except
+         select {{ input_columns | join(', ') }} from {{ ref('int_rating_sequences') }})
+    )
+),
+{%- endif %}
+
+changes as (
     select
         *,
         case
@@ -18,10 +49,14 @@ with changes as (
             when 'initiate' then 'initiation'
         end as stated_change
     from {{ ref('int_rating_sequences') }}
+    {%- if is_incremental() %}
+    where rating_target_key in (select rating_target_key from changed_series)
+    {%- endif %}
 )
 
 select
     rating_id,
+    rating_target_key,
     report_id,
     broker_id,
     published_at,
@@ -52,5 +87,6 @@ select
         else 'disagree'
     end as agreement,
     previous_rating_id is not null and derived_change is distinct from stated_change
-        and derived_change is not null and stated_change is not null as is_disagreement
+        and derived_change is not null and stated_change is not null as is_disagreement,
+    {{ built_at() }} as built_at
 from changes
