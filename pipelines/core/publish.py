@@ -63,6 +63,12 @@ def _apply_delta(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute("drop table changed_reports")
 
 
+def _stamps(con: duckdb.DuckDBPyConnection, catalog: str, name: str) -> tuple:
+    """Count and checksum of the (report, build stamp) of every row: dbt writes all rows of one stamp
+    at once, so equal stamps mean equal rows."""
+    return con.execute(f"select count(*), sum(hash(report_id, built_at)) from {catalog}.{name}").fetchone()
+
+
 def _write(con: duckdb.DuckDBPyConnection, incremental: bool) -> None:
     """Make the attached `published` database hold what the attached `build` one publishes."""
     built, published = _columns(con, "build"), (_columns(con, "published") if incremental else {})
@@ -75,8 +81,25 @@ def _write(con: duckdb.DuckDBPyConnection, incremental: bool) -> None:
         column_names = {column for column, _ in columns}
         if published.get(key) == columns and column_names.issuperset(DELTA_COLUMNS):
             _apply_delta(con, name)
-        else:
-            con.execute(f"create or replace table published.{name} as select * from build.{name}")
+            if _stamps(con, "published", name) == _stamps(con, "build", name):
+                continue
+            # A row left behind by a model that rebuilds more than whole reports: copy the table instead.
+        con.execute(f"create or replace table published.{name} as select * from build.{name}")
+
+
+def _attach_copy_of_previous(con: duckdb.DuckDBPyConnection, warehouse_db: Path, tmp: Path) -> bool:
+    """Attach `tmp` as `published`: a copy of the published file when there is one in the BI storage
+    version, else a new file. Returns whether it is a copy (to be updated) rather than empty."""
+    attach = f"attach '{_escape(tmp)}' as published (storage_version '{BI_STORAGE_VERSION}')"
+    if warehouse_db.exists():
+        shutil.copyfile(warehouse_db, tmp)
+        try:
+            con.execute(attach)
+            return True
+        except duckdb.Error:  # not a DuckDB file, or written in another storage version: start afresh
+            tmp.unlink()
+    con.execute(attach)
+    return False
 
 
 def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) -> Path:
@@ -90,13 +113,10 @@ def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) ->
         leftover.unlink(missing_ok=True)
     tmp = warehouse_db.with_name(f".{warehouse_db.name}.{uuid.uuid4().hex}.tmp")
     try:
-        incremental = warehouse_db.exists()
-        if incremental:
-            shutil.copyfile(warehouse_db, tmp)
         # An in-memory session attaches both files: the build read-only, the new version writable.
         with duckdb.connect() as con:
             con.execute("attach ? as build (read_only)", [str(build_db)])
-            con.execute(f"attach '{_escape(tmp)}' as published (storage_version '{BI_STORAGE_VERSION}')")
+            incremental = _attach_copy_of_previous(con, warehouse_db, tmp)
             con.execute("begin")
             _write(con, incremental)
             if run_id is not None:

@@ -32,7 +32,16 @@ class Metric:
 
 CURRENCIES = frozenset({"CNY", "USD", "HKD", "EUR", "JPY", "GBP", "KRW", "INR", "CHF", "SGD", "AUD", "CAD", "TWD"})
 UNITS = CURRENCIES | {"%", "pp", "x", "count"}
-QUALIFIERS = frozenset({"over", "under", "approx", "up_to"})
+QUALIFIER_PHRASES = {  # words right before a figure that qualify it ("more than 10%"), by qualifier
+    "up_to": ("no more than", "up to", "as much as", "as many as", "at most", "capped at", "a maximum of"),
+    "over": ("no less than", "more than", "greater than", "higher than", "over", "exceed", "exceeds", "exceeded",
+             "exceeding", "surpass", "surpasses", "surpassed", "surpassing", "above", "beyond", "in excess of",
+             "upwards of", "at least", "north of", "topped", "topping"),
+    "under": ("less than", "fewer than", "lower than", "under", "below", "short of"),
+    "approx": ("approximately", "approx", "approx.", "about", "around", "nearly", "roughly", "almost", "close to",
+               "some", "circa", "c.", "~", "an estimated"),
+}
+QUALIFIERS = frozenset(QUALIFIER_PHRASES)
 
 _WINDOW = 80  # the farthest any rule looks from a number
 _NEAR = 32  # the window of rules about the words right before a number
@@ -114,6 +123,28 @@ _PER_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion"
 
 # --- patterns (each applied at a known position, inside a bounded window) ----------------------------------
 
+class _PhrasesBefore:
+    """Which phrase of a table ends a text (trailing whitespace aside), not inside a longer word.
+
+    Searching `(?<![A-Za-z])(?:phrases)\\s*$` in a window tries every phrase at every start; matching the
+    phrases reversed at the start of the reversed window tries them once. The phrases with more words come
+    first, so the match is the one that search finds, the leftmost: "no less than" (over), not "less than".
+    """
+
+    def __init__(self, table: dict[str, tuple[str, ...]], flags: int = 0) -> None:
+        phrases = sorted(((phrase, kind) for kind, phrases in table.items() for phrase in phrases),
+                         key=lambda entry: len(entry[0].split()), reverse=True)
+        self.kinds = [kind for _, kind in phrases]  # of each phrase's group, in order
+        reversed_phrases = "|".join(
+            "(" + r"\s+".join(re.escape(word[::-1]) for word in reversed(phrase.split())) + ")" for phrase, _ in phrases)
+        self.pattern = re.compile(rf"\s*(?:{reversed_phrases})(?![A-Za-z])", flags)
+
+    def search(self, text: str) -> tuple[str, int] | None:
+        """The kind of the phrase ending `text` and how many characters it takes with the whitespace after."""
+        m = self.pattern.match(text[::-1])
+        return (self.kinds[m.lastindex - 1], m.end()) if m else None
+
+
 _NUMBER_TEXT = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUMBER = re.compile(r"(?=\d)(?:(?<![A-Za-z0-9_.])|(?<=RMB|Rmb|USD|HKD|CNY|EUR|GBP|JPY))" + _NUMBER_TEXT)
 _ANY_DIGIT = re.compile(r"\d")
@@ -149,13 +180,7 @@ _PER = re.compile(r"(?:\s*(?P<slash>/)\s*|\s+(?P<linker>per|a|an|each)\s+)(?:(?P
 _WORD = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)")
 _TRAILING_OVER = re.compile(r"\+(?![\d\w])|\s+or\s+(?:more|above|higher|greater)\b")
 _TRAILING_UNDER = re.compile(r"\s+or\s+(?:less|below|lower|fewer)\b")
-_QUALIFIER_BEFORE = re.compile(
-    r"(?<![A-Za-z])(?:(?P<up_to>no\s+more\s+than|up\s+to|as\s+(?:much|many)\s+as|at\s+most|capped\s+at"
-    r"|a\s+maximum\s+of)|(?P<over>no\s+less\s+than|more\s+than|greater\s+than|higher\s+than|over"
-    r"|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|above|beyond|in\s+excess\s+of|upwards\s+of|at\s+least"
-    r"|north\s+of|topp(?:ed|ing))|(?P<under>less\s+than|fewer\s+than|lower\s+than|under|below|short\s+of)"
-    r"|(?P<approx>approximately|approx\.?|about|around|nearly|roughly|almost|close\s+to|some|circa|c\.|~"
-    r"|an\s+estimated))\s*$", re.I)
+_QUALIFIER_BEFORE = _PhrasesBefore(QUALIFIER_PHRASES, re.I)
 _FROM_BEFORE = re.compile(r"(?<![A-Za-z])from\s*$", re.I)
 _BETWEEN_BEFORE = re.compile(r"(?<![A-Za-z])between\s*$", re.I)
 _LABEL_BEFORE = re.compile(r"(?<![A-Za-z])(?:(?P<multiple>P/?E|P/?B|P/?S|EV/EBITDA)|(?P<per_share>EPS|DPS|BVPS))"
@@ -559,7 +584,8 @@ class _Parser:
         """Qualifier written before (or as "or more" after) the figure; the span widens over it."""
         before = _QUALIFIER_BEFORE.search(self.before(start))
         if before:
-            return before.lastgroup, start - len(before.group()), end
+            kind, length = before
+            return kind, start - length, end
         for name, pattern in (("over", _TRAILING_OVER), ("under", _TRAILING_UNDER)):
             trailing = self.match(pattern, end)
             if trailing:

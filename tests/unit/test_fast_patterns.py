@@ -11,7 +11,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.extraction import entities, metrics, sections
+from pipelines.extraction import entities, measures, metrics, sections
+from pipelines.extraction.reference import company_names
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -35,6 +36,14 @@ def agree(fast: re.Pattern[str], plain: re.Pattern[str], text: str) -> None:
 
 PLAIN_CITATION_RUN = re.compile(r"(?:\s*[\[［]\s*\d{1,6}(?:\s*[,，、]\s*\d{1,6})*\s*[\]］])+")
 PLAIN_INLINE_MARKER = re.compile(rf"(?<=\s)[{sections._DASHES}](?=\s)|[{sections._GLYPHS}]")
+PLAIN_SENTENCE_BREAK = re.compile(r"(?<!\d)\.(?!\d)|;|\n\s*\n")
+PLAIN_QUALIFIER_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:(?P<up_to>no\s+more\s+than|up\s+to|as\s+(?:much|many)\s+as|at\s+most|capped\s+at"
+    r"|a\s+maximum\s+of)|(?P<over>no\s+less\s+than|more\s+than|greater\s+than|higher\s+than|over"
+    r"|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|above|beyond|in\s+excess\s+of|upwards\s+of|at\s+least"
+    r"|north\s+of|topp(?:ed|ing))|(?P<under>less\s+than|fewer\s+than|lower\s+than|under|below|short\s+of)"
+    r"|(?P<approx>approximately|approx\.?|about|around|nearly|roughly|almost|close\s+to|some|circa|c\.|~"
+    r"|an\s+estimated))\s*$", re.I)
 PLAIN_CLAUSE_BREAK = re.compile(r"[,;:()!?]|\.(?=\s|$)|\s(?:while|whereas|but|although|though|from|after|versus"
                                 r"|vs\.?|compared\s+(?:with|to)|than|which|where)(?=\s)", re.I)
 
@@ -92,3 +101,39 @@ def plain_runs(text: str) -> list[entities._Run]:
               "e-", "Hock", "Tan", "China", "x", "A"]))
 def test_runs_skip_only_tokens_that_end_a_run(text: str) -> None:
     assert entities._runs(text) == plain_runs(text)
+
+
+@SETTINGS
+@given(texts([".", ";", "1", "\n", "\n\n", "\n \n", "2.5", "a.b"]))
+def test_sentence_break(text: str) -> None:
+    agree(measures._SENTENCE_BREAK, PLAIN_SENTENCE_BREAK, text)
+
+
+def flat_alternation(phrases: list[str]) -> str:
+    """The alternation phrases.alternation replaced: every phrase in turn, longest first."""
+    return "(?:" + "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
+
+
+@SETTINGS
+@given(texts(["market", "market share", "share", "gross margin", "margin", "margins", "r&d", "p/e", "pe", "eps",
+              "-", "&", "/", "price", "prices", "price target", "市场", "市"]))
+def test_measure_cues_as_a_prefix_tree(text: str) -> None:
+    plain = re.compile(r"(?<![\w&/-])" + flat_alternation(list(measures._MEASURE_OF)) + r"(?![\w&/-])")
+    agree(measures._CUE, plain, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts(["Bank of China", "bank of", "BYD", "byd", "Tencent", "iFlytek", "IFLYTEK", "Fed", "Federal Reserve",
+              "MOST", "most", "OPEC+", "DeepSeek", "-R1", ".com", "小米", "华为", "长和", "Li Auto", "Kweichow"]))
+def test_gazetteer_as_a_prefix_tree(text: str) -> None:
+    names = [*company_names(), *entities.INSTITUTIONS]
+    plain = re.compile(rf"(?<![A-Za-z0-9\-.]){flat_alternation(names)}(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I)
+    assert spans(entities._gazetteer(), text) == spans(plain, text)
+
+
+@SETTINGS
+@given(texts(["no", "more", "less", "than", "up", "to", "over", "exceeds", "approx", "approx.", "c.", "~", "some",
+              "handsome", "at least", "an estimated", "over ", "  ", ".", "x"]))
+def test_qualifier_before(text: str) -> None:
+    plain = PLAIN_QUALIFIER_BEFORE.search(text)
+    assert metrics._QUALIFIER_BEFORE.search(text) == ((plain.lastgroup, len(plain.group())) if plain else None)

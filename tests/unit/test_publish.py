@@ -121,3 +121,25 @@ def datetime_of(day: str):
     from datetime import datetime
 
     return datetime.fromisoformat(day)
+
+
+def test_a_row_dropped_without_a_new_stamp_is_still_dropped(tmp_path: Path) -> None:
+    build, warehouse = tmp_path / "build.duckdb", tmp_path / "research.duckdb"
+    make_fact_build(build, {"a": 3}, "2026-01-01 00:00")
+    publish(build, warehouse)
+    with duckdb.connect(str(build)) as con:  # e.g. a model that recomputes series, not whole reports
+        con.execute("delete from marts.fct where report_id = 'a' and seq = 2")
+    publish(build, warehouse)
+    assert contents(warehouse)["fct"] == contents(build)["fct"]
+
+
+def test_a_previous_file_in_another_storage_version_is_replaced_by_a_bi_readable_one(tmp_path: Path) -> None:
+    build, warehouse = tmp_path / "build.duckdb", tmp_path / "research.duckdb"
+    make_build(build, 3)
+    with duckdb.connect(str(warehouse)) as con:  # this DuckDB's own, newer storage version
+        con.execute("create schema marts; create table marts.fct as select 'old' as id")
+    assert header_storage_version(warehouse) != DUCKDB_V1_2_STORAGE
+    publish(build, warehouse)
+    assert header_storage_version(warehouse) == DUCKDB_V1_2_STORAGE
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct").fetchone() == (3,)

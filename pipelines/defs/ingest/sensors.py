@@ -7,7 +7,8 @@ from pipelines.defs.jobs import warehouse_job
 from pipelines.settings import settings_from_env
 
 
-@sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
+@sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
+        description="Starts a warehouse run when files arrive in (or change in) the inbox.")
 def inbox_sensor(context: SensorEvaluationContext):
     """Requests a warehouse run when files arrive in (or change in) the inbox."""
     fingerprint = inbox_fingerprint(settings_from_env().inbox)

@@ -27,14 +27,16 @@ def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
 
 
 @run_status_sensor(run_status=DagsterRunStatus.SUCCESS, monitored_jobs=[warehouse_job],
-                   default_status=DefaultSensorStatus.RUNNING)
+                   default_status=DefaultSensorStatus.RUNNING,
+                   description="Records in audit.runs why a finished warehouse run did not publish (a blocking check).")
 def record_blocked_runs(context: RunStatusSensorContext):
     """Marks a finished run that skipped publishing (a blocking check failed) in audit.runs."""
     _close_unpublished(context, "the publish step did not run")
 
 
 @run_status_sensor(run_status=DagsterRunStatus.FAILURE, monitored_jobs=[warehouse_job],
-                   default_status=DefaultSensorStatus.RUNNING)
+                   default_status=DefaultSensorStatus.RUNNING,
+                   description="Records a failed warehouse run as not published in audit.runs.")
 def record_failed_runs(context: RunStatusSensorContext):
     """Marks a failed run as not published in audit.runs."""
     _close_unpublished(context, "the run failed")
