@@ -286,7 +286,10 @@ class CliRun:
     @property
     def outcome(self) -> str:
         if self.published:
-            return "published"
+            # The CLI's own words: "yes" (a new version) or "unchanged" (nothing new, nothing built).
+            summary = [line for line in self.process.stdout.read_text(errors="replace").splitlines()
+                       if line.startswith("published:")]
+            return "published, unchanged (nothing new)" if summary and "unchanged" in summary[-1] else "published"
         if self.process.status is None:
             return "killed after the timeout"
         return f"failed (exit {self.process.status}): {self.process.reason()}".replace("|", "\\|")

@@ -21,6 +21,13 @@ DEFAULT_SETTLE_SECONDS = 2.0
 DEFAULT_BATCH_SIZE = 5000
 
 
+def duckdb_memory_limit() -> str:
+    """Memory DuckDB may use per process (`RW_DUCKDB_MEMORY_LIMIT`, default 1GB); beyond it, it
+    spills to disk. DuckDB's own default is 80 % of the machine, which a large build would take.
+    dbt's connection reads the same variable (dbt_project/profiles.yml)."""
+    return os.environ.get("RW_DUCKDB_MEMORY_LIMIT") or "1GB"
+
+
 def default_workers() -> int:
     """Every core this process may run on."""
     return len(os.sched_getaffinity(0))

@@ -16,6 +16,7 @@ import polars as pl
 
 from pipelines.core.landing import DUPLICATE, LOADED, QUARANTINED, RECEIVED, ReceivedFile
 from pipelines.extraction import schema
+from pipelines.settings import duckdb_memory_limit
 
 RAW_TABLES = tuple(name for name in schema.FRAMES if name != "failures")
 TEXTS = {"report_id": pl.String, "encoding": pl.String, "text": pl.String}
@@ -72,6 +73,9 @@ def connect(path: Path, *, read_only: bool = False):
     """A short-lived connection to a DuckDB file (closed on exit)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
+    # SET, not a connect-time config: DuckDB refuses a second connection to a file opened in this
+    # process with another configuration (dbt-duckdb run in-process sets its settings the same way).
+    con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
     try:
         yield con
     finally:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.settings import duckdb_memory_limit
+
 PUBLISHED_SCHEMAS = ("marts", "audit")
 PUBLISHED = "published"  # the outcome of a run whose warehouse was published
 BI_STORAGE_VERSION = "v1.2.0"
@@ -115,6 +117,7 @@ def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) ->
     try:
         # An in-memory session attaches both files: the build read-only, the new version writable.
         with duckdb.connect() as con:
+            con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
             con.execute("attach ? as build (read_only)", [str(build_db)])
             incremental = _attach_copy_of_previous(con, warehouse_db, tmp)
             con.execute("begin")

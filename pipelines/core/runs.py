@@ -62,6 +62,15 @@ def warehouse_is_current(build_db: Path, warehouse_db: Path, run_id: str, finger
     return received_since == 0 and not pending_extraction(build_db, extractor_version)
 
 
+def code_changed_since_published(build_db: Path, run_id: str) -> bool:
+    """Whether this run's code differs from that of the last published build (False before any)."""
+    with connect(build_db, read_only=True) as con:
+        last = con.execute("select code_fingerprint from audit.runs where published "
+                           "order by started_at desc limit 1").fetchone()
+        this = con.execute("select code_fingerprint from audit.runs where run_id = ?", [run_id]).fetchone()
+    return last is not None and this is not None and last[0] != this[0]
+
+
 def is_open(record: dict) -> bool:
     """The run has not been closed with an outcome (or was closed while publishing)."""
     return record["outcome"] in (RUNNING, PUBLISHING)

@@ -31,6 +31,8 @@ from pipelines.extraction.report import extract_reports
 from pipelines.settings import Settings
 
 TEXTS_FILE = "report_texts.parquet"
+# Reports that repay a worker process's start (~5 s of imports against ~150 reports/s per core).
+MIN_REPORTS_PER_WORKER = 1500
 # Batches a worker process extracts before it is replaced (bounds what libraries cache per process).
 WORKER_BATCHES = 20
 
@@ -91,11 +93,17 @@ def _quarantine(frames: dict[str, pl.DataFrame], reasons: dict[str, str]) -> dic
     return kept
 
 
+def workers_for(pending: int, settings: Settings) -> int:
+    """Worker processes for `pending` reports: each must have enough work to repay starting a process
+    (importing Polars, the extractor and GX takes seconds), so a small run extracts in this process."""
+    return max(1, min(settings.workers, pending // MIN_REPORTS_PER_WORKER))
+
+
 def batch_size_for(pending: int, settings: Settings) -> int:
     """Reports per batch: the pending reports shared out so every worker has work, at most
     `settings.batch_size` (which bounds a worker's memory). GX validation has a fixed cost per batch,
     so batches are as large as that bound allows."""
-    return max(1, min(settings.batch_size, math.ceil(pending / settings.workers)))
+    return max(1, min(settings.batch_size, math.ceil(pending / workers_for(pending, settings))))
 
 
 def batch_dir(staging_dir: Path, number: int) -> Path:
@@ -139,7 +147,7 @@ def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
     jobs = [(settings.landing_dir, settings.staging_dir, number, batch, validate_rows)
             for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), settings)))]
     batches = reports = quarantined = 0
-    for result in _run_batches(jobs, min(settings.workers, len(jobs))):
+    for result in _run_batches(jobs, workers_for(len(pending), settings)):
         batches += 1
         reports += result.reports
         quarantined += len(result.quarantined)

@@ -50,12 +50,23 @@ def staged_frames(settings: Settings) -> dict[str, pl.DataFrame]:
 def extracted(tmp_path_factory) -> dict[int, tuple[Settings, staging.StageSummary, list[staging.BatchResult]]]:
     root = tmp_path_factory.mktemp("staging")
     runs = {}
-    for workers in (1, 2):
-        settings = dataclasses.replace(received_home(root, f"home-{workers}"), workers=workers)
-        results: list[staging.BatchResult] = []
-        summary = staging.extract_to_staging(settings, on_batch=results.append)
-        runs[workers] = (settings, summary, results)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staging, "MIN_REPORTS_PER_WORKER", 1)  # a pool of workers even for a few reports
+        for workers in (1, 2):
+            settings = dataclasses.replace(received_home(root, f"home-{workers}"), workers=workers)
+            assert staging.workers_for(33, settings) == workers
+            results: list[staging.BatchResult] = []
+            summary = staging.extract_to_staging(settings, on_batch=results.append)
+            runs[workers] = (settings, summary, results)
     return runs
+
+
+def test_a_small_run_extracts_in_this_process_and_a_large_one_on_every_core() -> None:
+    settings = Settings(inbox=Path("inbox"), home=Path("home"), workers=4, batch_size=5000)
+    assert staging.workers_for(1000, settings) == 1
+    assert staging.workers_for(100_000, settings) == 4
+    assert staging.batch_size_for(100_000, settings) == 5000  # bounded
+    assert staging.batch_size_for(8_000, settings) == 2000  # shared out over the workers
 
 
 def test_batches_are_bounded_and_every_report_is_accounted_for(extracted) -> None:

@@ -36,6 +36,19 @@ def test_a_run_is_current_only_with_no_new_file_no_pending_report_and_the_same_c
     assert not runs.warehouse_is_current(build, warehouse, "second", "code-1", "1.0")  # this run received a file
 
 
+def test_a_run_with_other_code_than_the_published_build_is_told_so(tmp_path: Path) -> None:
+    build, warehouse = tmp_path / "build.duckdb", tmp_path / "research.duckdb"
+    build_db.initialize(build)
+    runs.open_run(build, "first", START, "1.0", warehouse, "code-1")
+    assert not runs.code_changed_since_published(build, "first")  # nothing published: nothing to compare
+    publish(build, warehouse, run_id="first")
+    runs.mark_published(build, "first")
+    runs.open_run(build, "same", START + timedelta(hours=1), "1.0", warehouse, "code-1")
+    runs.open_run(build, "upgraded", START + timedelta(hours=2), "1.0", warehouse, "code-2")
+    assert not runs.code_changed_since_published(build, "same")
+    assert runs.code_changed_since_published(build, "upgraded")
+
+
 def test_a_file_received_by_a_run_that_did_not_publish_is_still_to_be_built(tmp_path: Path) -> None:
     build, warehouse = tmp_path / "build.duckdb", tmp_path / "research.duckdb"
     build_db.initialize(build)

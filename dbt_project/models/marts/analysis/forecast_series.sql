@@ -1,6 +1,7 @@
 -- Company x fiscal year x metric kind (revenue, net profit, EPS, PE, target price) by broker
--- and report date, from the figures of company reports. The kind comes from the nearest
--- fitting keyword before the figure in its claim (fct_metric.metric_kind).
+-- and report date, from the level figures of company reports (fct_metric.metric_kind, derived
+-- from the figure's measure). signed_value is the figure with its direction: a forecast loss is
+-- negative, so series can be averaged and compared.
 select
     metrics.metric_id,
     reports.subject_company_id as company_id,
@@ -10,19 +11,17 @@ select
     reports.report_id,
     reports.published_at,
     reports.published_date,
+    metrics.measure,
     metrics.value,
+    metrics.signed_value,
     metrics.value_high,
     metrics.unit,
     metrics.per_unit,
     metrics.qualifier,
     metrics.raw_text,
     claims.section,
-    -- a forecast: stated under a forecast/valuation section, or for a year after publication
-    coalesce(
-        regexp_matches(lower(claims.section), 'forecast|valuation')
-        or metrics.fiscal_year > year(reports.published_at),
-        false
-    ) as is_forecast
+    {{ is_forecast_figure('metrics.fiscal_year', 'reports.published_at', 'claims.section', 'claims.subsection') }}
+        as is_forecast
 from {{ ref('fct_metric') }} as metrics
 join {{ ref('dim_report') }} as reports using (report_id)
 left join {{ ref('fct_claim') }} as claims using (claim_id)

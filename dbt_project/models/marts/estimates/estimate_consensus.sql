@@ -57,6 +57,8 @@ standing as (
     join estimates
         on estimates.series_key = change_dates.series_key
        and estimates.published_date <= change_dates.as_of_date
+       -- only each broker's standing estimate: the join stays dates x brokers, not dates x estimates
+       and (estimates.superseded_on is null or estimates.superseded_on > change_dates.as_of_date)
     qualify row_number() over (
         partition by change_dates.series_key, change_dates.as_of_date, estimates.broker_id
         order by estimates.published_at desc, estimates.report_id desc

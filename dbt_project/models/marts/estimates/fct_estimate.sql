@@ -18,8 +18,6 @@
         )
         {% else %}select 1{% endif %}"
 ) }}
-{#- Headings under which a company report states its forecasts (English and Chinese). -#}
-{%- set forecast_heading = 'forecast|valuation|estimate|outlook|预测|估值|展望' %}
 
 -- A report's estimates carry the same broker's previous estimate of the same series, which can
 -- live in another report. So an incremental run recomputes whole broker x company histories:
@@ -102,10 +100,8 @@ forecast_figures as (
     -- estimates are levels; a growth rate is a change, not an estimate of the measure
     where metrics.change_basis = 'level'
       and metrics.signed_value is not null
-      and (
-          metrics.fiscal_year > year(batch_reports.published_at)
-          or regexp_matches(lower(concat_ws(' ', claims.section, claims.subsection)), '{{ forecast_heading }}')
-      )
+      and {{ is_forecast_figure('metrics.fiscal_year', 'batch_reports.published_at',
+                                'claims.section', 'claims.subsection') }}
 ),
 
 -- One estimate per report and series: a report that states the same company x measure x year
