@@ -278,6 +278,7 @@ class CliRun:
     new_reports: int
     process: Process
     stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
+    unchanged: bool = False  # the CLI said "published: unchanged" (nothing new, nothing built)
 
     @property
     def published(self) -> bool:
@@ -286,10 +287,7 @@ class CliRun:
     @property
     def outcome(self) -> str:
         if self.published:
-            # The CLI's own words: "yes" (a new version) or "unchanged" (nothing new, nothing built).
-            summary = [line for line in self.process.stdout.read_text(errors="replace").splitlines()
-                       if line.startswith("published:")]
-            return "published, unchanged (nothing new)" if summary and "unchanged" in summary[-1] else "published"
+            return "published, unchanged (nothing new)" if self.unchanged else "published"
         if self.process.status is None:
             return "killed after the timeout"
         return f"failed (exit {self.process.status}): {self.process.reason()}".replace("|", "\\|")
@@ -332,7 +330,9 @@ def measure_warehouse(size: int, corpus: Corpus, work: Path, timeout: float | No
             link_into(inbox / "nightly", corpus.increment)
         print(f"warehouse of {size}: {kind} ({new_reports} new reports) ...", flush=True)
         process, stages = run_cli(folder / kind.replace(" ", "-"), inbox, home, timeout)
-        run = CliRun(size, kind, new_reports, process, stages)
+        # Read now: the run's folder (and its stdout) is removed with the warehouse.
+        unchanged = process.succeeded and "published:         unchanged" in process.stdout.read_text(errors="replace")
+        run = CliRun(size, kind, new_reports, process, stages, unchanged)
         runs.append(run)
         print(f"  {run.outcome} in {process.seconds:.1f} s, peak RSS {process.peak_rss_mb:.0f} MB; "
               + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items()), flush=True)
