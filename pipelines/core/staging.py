@@ -1,8 +1,9 @@
 """Extract landed reports in bounded batches on every core into Parquet, then load the batches.
 
 Extraction cuts the pending reports into batches (at most `batch_size` reports, shared out over
-the workers) and runs each batch in a worker process (`workers` of them; 1 runs in this process): decode, extract, validate the rows against
-the raw suites, quarantine the reports that fail, and write one folder of Parquet files. A batch
+the workers) and runs each batch in a worker process (`workers` of them; 1 runs in this process):
+decode, extract, validate the rows against the raw suites, quarantine the reports that fail, and
+write one folder of Parquet files. A batch
 depends only on its reports, so the result is the same whatever the number of workers. Loading
 inserts every complete batch folder in one transaction, then deletes the folders. A run killed in
 between leaves unloaded folders whose reports are still `received`: the next extraction clears
@@ -99,11 +100,11 @@ def workers_for(pending: int, settings: Settings) -> int:
     return max(1, min(settings.workers, pending // MIN_REPORTS_PER_WORKER))
 
 
-def batch_size_for(pending: int, settings: Settings) -> int:
-    """Reports per batch: the pending reports shared out so every worker has work, at most
+def batch_size_for(pending: int, workers: int, settings: Settings) -> int:
+    """Reports per batch: the pending reports shared out so each of `workers` has work, at most
     `settings.batch_size` (which bounds a worker's memory). GX validation has a fixed cost per batch,
     so batches are as large as that bound allows."""
-    return max(1, min(settings.batch_size, math.ceil(pending / workers_for(pending, settings))))
+    return max(1, min(settings.batch_size, math.ceil(pending / workers)))
 
 
 def batch_dir(staging_dir: Path, number: int) -> Path:
@@ -144,10 +145,11 @@ def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
     shutil.rmtree(settings.staging_dir, ignore_errors=True)  # leftovers of a killed run
     settings.staging_dir.mkdir(parents=True, exist_ok=True)
     pending = build_db.pending_extraction(settings.build_db, EXTRACTOR_VERSION)
+    workers = workers_for(len(pending), settings)
     jobs = [(settings.landing_dir, settings.staging_dir, number, batch, validate_rows)
-            for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), settings)))]
+            for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), workers, settings)))]
     batches = reports = quarantined = 0
-    for result in _run_batches(jobs, workers_for(len(pending), settings)):
+    for result in _run_batches(jobs, workers):
         batches += 1
         reports += result.reports
         quarantined += len(result.quarantined)

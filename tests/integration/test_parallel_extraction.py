@@ -65,8 +65,8 @@ def test_a_small_run_extracts_in_this_process_and_a_large_one_on_every_core() ->
     settings = Settings(inbox=Path("inbox"), home=Path("home"), workers=4, batch_size=5000)
     assert staging.workers_for(1000, settings) == 1
     assert staging.workers_for(100_000, settings) == 4
-    assert staging.batch_size_for(100_000, settings) == 5000  # bounded
-    assert staging.batch_size_for(8_000, settings) == 2000  # shared out over the workers
+    assert staging.batch_size_for(100_000, 4, settings) == 5000  # bounded
+    assert staging.batch_size_for(8_000, 4, settings) == 2000  # shared out over the workers
 
 
 def test_batches_are_bounded_and_every_report_is_accounted_for(extracted) -> None:
