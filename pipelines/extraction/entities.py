@@ -14,6 +14,7 @@ firms, regulators and state bodies; never products, places, people, events or in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 
@@ -391,27 +392,32 @@ def _case_key(char: str) -> str:
     return lowered if len(lowered) == 1 else char
 
 
-@cache
-def _gazetteer() -> re.Pattern[str]:
-    # A flat alternation of ~1,700 names tries every name at every position; a prefix tree shares
-    # prefixes. Backtracking into the shorter names still keeps the boundary check below per name.
-    names = alternation({*company_names(), *INSTITUTIONS}, key=_case_key)
-    # Not inside a longer word, a hyphenated compound (DeepSeek-R1, Tesla-style) or a dotted name.
-    return re.compile(rf"(?<![A-Za-z0-9\-.]){names}(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I)
+class Gazetteer:
+    """Known names: the company reference plus the regulators and state bodies of INSTITUTIONS."""
+
+    def __init__(self, company_names: Iterable[str]) -> None:
+        names = {*company_names, *INSTITUTIONS}
+        # A flat alternation of ~1,700 names tries every name at every position; a prefix tree shares
+        # prefixes. Backtracking into the shorter names still keeps the boundary check below per name.
+        # Not inside a longer word, a hyphenated compound (DeepSeek-R1, Tesla-style) or a dotted name.
+        self.pattern = re.compile(
+            rf"(?<![A-Za-z0-9\-.]){alternation(names, key=_case_key)}(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I
+        )
+        self.canonical_spellings = frozenset(names)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Known names; case-insensitive, but a lower-case match must be a canonical spelling (iFlytek)."""
+        return [
+            (m.start(), m.end())
+            for m in self.pattern.finditer(text)
+            if not m.group()[0].islower() or m.group() in self.canonical_spellings
+        ]
 
 
 @cache
-def _canonical_spellings() -> frozenset[str]:
-    return frozenset({*company_names(), *INSTITUTIONS})
-
-
-def _gazetteer_spans(text: str) -> list[tuple[int, int]]:
-    """Known names; case-insensitive, but a lower-case match must be a canonical spelling (iFlytek)."""
-    return [
-        (m.start(), m.end())
-        for m in _gazetteer().finditer(text)
-        if not m.group()[0].islower() or m.group() in _canonical_spellings()
-    ]
+def reference_gazetteer() -> Gazetteer:
+    """The gazetteer of the company reference seed (dbt seed `companies`)."""
+    return Gazetteer(company_names())
 
 
 def _list_groups(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -456,9 +462,10 @@ def _resolve_overlaps(
     return sorted(chosen)
 
 
-def find_entities(text: str) -> list[EntitySpan]:
-    """Distinct organisations named in `text`, in order of first mention."""
-    known = _gazetteer_spans(text)
+def find_entities(text: str, gazetteer: Gazetteer | None = None) -> list[EntitySpan]:
+    """Distinct organisations named in `text`, in order of first mention; known names from `gazetteer`
+    (the company reference by default)."""
+    known = (gazetteer or reference_gazetteer()).spans(text)
     spans = _resolve_overlaps(text, known, _heuristic_spans(text, known))
     entities: dict[str, EntitySpan] = {}
     for start, end in spans:

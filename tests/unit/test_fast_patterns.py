@@ -128,7 +128,7 @@ def test_measure_cues_as_a_prefix_tree(text: str) -> None:
 def test_gazetteer_as_a_prefix_tree(text: str) -> None:
     names = [*company_names(), *entities.INSTITUTIONS]
     plain = re.compile(rf"(?<![A-Za-z0-9\-.]){flat_alternation(names)}(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I)
-    assert spans(entities._gazetteer(), text) == spans(plain, text)
+    assert spans(entities.reference_gazetteer().pattern, text) == spans(plain, text)
 
 
 @SETTINGS
