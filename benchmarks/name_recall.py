@@ -8,7 +8,7 @@ fct_entity_mention against the gold `entities`, both normalised by the scorer's 
            with the reference gazetteer as in a real run;
   dev      ../shared/corpus/dev with the company reference removed (an empty companies seed), so every
            company must be found by the general rules alone.
-Mentions come from the library's own claims (extract_report) and find_entities, as the pipeline makes them.
+Mentions are the `entity_mentions` rows of the library's extract_report, as the pipeline makes them.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from pipelines.extraction import schema  # noqa: E402
 from pipelines.extraction.decoding import decode_report  # noqa: E402
-from pipelines.extraction.entities import Gazetteer, find_entities, reference_gazetteer  # noqa: E402
+from pipelines.extraction.entities import Gazetteer, reference_gazetteer  # noqa: E402
 from pipelines.extraction.report import extract_report  # noqa: E402
 
 FRESH_DIR = REPO_ROOT / "tests" / "data" / "unseen_names"
 DEV_DIR = REPO_ROOT.parent / "shared" / "corpus" / "dev"
 SCORER = REPO_ROOT.parent / "shared" / "eval" / "score.py"
-CLAIM_START, CLAIM_END = list(schema.CLAIMS).index("char_start"), list(schema.CLAIMS).index("char_end")
+ENTITY_NAME = list(schema.ENTITY_MENTIONS).index("entity_name")
 
 
 def _scorer_norm():
@@ -59,9 +59,7 @@ class Score:
 
 def mentions(report_id: str, text: str, gazetteer: Gazetteer) -> list[str]:
     """Names found in the report's claims, as fct_entity_mention holds them."""
-    claims = extract_report(report_id, text)["claims"]
-    spans = [text[row[CLAIM_START]:row[CLAIM_END]] for row in claims]
-    return [entity.name for span in spans for entity in find_entities(span, gazetteer)]
+    return [row[ENTITY_NAME] for row in extract_report(report_id, text, gazetteer)["entity_mentions"]]
 
 
 def score_corpus(corpus: Path, gazetteer: Gazetteer) -> Score:

@@ -13,13 +13,15 @@ firms, regulators and state bodies; never products, places, people, events or in
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
+from pathlib import Path
 
 from pipelines.extraction.phrases import alternation
-from pipelines.extraction.reference import company_names
+from pipelines.extraction.reference import company_names, read_seed
 
 
 @dataclass(frozen=True)
@@ -67,86 +69,40 @@ INSTITUTIONS = (
     "OPEC", "OPEC+", "IEA", "International Energy Agency",
 )  # fmt: skip
 
-# Last words that make a capitalised name an organisation ("Soulmate Technology").
-ORG_SUFFIXES = frozenset("""
-    Technology Technologies Tech Group Holdings Holding Company Corporation Corp Inc Co Ltd Limited
-    LLC PLC AG SA NV SE GmbH Bank Banking Securities Insurance Financial Capital Investment
-    Investments Partners Ventures Fund Trust Motors Motor Automobile Automobiles Auto Automotive
-    Energy Power Electric Electrical Electronics Electronic Chemical Chemicals Mining Minerals
-    Metals Resources Materials Copper Gold Aluminium Aluminum Lithium Cobalt Steel Cement Pharma
-    Pharmaceutical Pharmaceuticals Therapeutics Biologics Biotech Biotechnology Bio Biopharma
-    Biosciences Healthcare Medical Semiconductor Semiconductors Microelectronics Micro Software
-    Network Networks Systems Communications Communication Telecom Optical Optics Photonics Solar
-    Brewery Beverage Beverages Foods Dairy Media Entertainment Interactive Games Studios Robotics
-    Machinery Precision Manufacturing Logistics Shipping Airlines Industries Industry Cloud Labs
-    Laboratories Research Consulting Instruments Devices Circuit Circuits Display Construction
-    Wireless Equipment
-    Engineering Properties Development Commission Administration Ministry Bureau Agency Authority
-    Council Department Committee Exchange
-""".split())
-# Heads of "<head> of <place or field>" names: Bank of Ningbo, Ministry of Commerce.
-OF_HEADS = frozenset("""
-    Bank Ministry Department Bureau Administration Commission Corporation Company Office Academy
-    Institute Exchange Council
-""".split())
-# Institutional suffixes name an organisation even when every word is generic ("National Health
-# Commission"); company suffixes need one distinctive word ("Information Technology" is a field).
-INSTITUTION_SUFFIXES = frozenset(
-    "Commission Administration Ministry Bureau Agency Authority Council Department Committee Exchange".split()
-)
-GENERIC_WORDS = frozenset(w.lower() for w in """
-    New Clean Green Renewable Digital Smart Global International National Domestic Overseas China
-    Chinese Asia Asian Traditional Medicine Information Internet Artificial Intelligence Intelligent
-    Heavy Industrial Leading Listed Major State State-owned Large Private Public High-tech Advanced
-    Consumer Commercial Central Local Regional Key Core Main Total Several Other Emerging Modern
-    Storage Data Computing Hardware Services Service Vehicle Vehicles Battery Batteries
-    Equipment Food Retail Real Estate Healthcare
-    Inference Distribution Transmission Thermal Hydro Hydropower Nuclear Wind Precious Minor Base
-    Rare Earth Grid Meter Meters Chip Chips Edge Mobile Parts Components Robot Robots Humanoid
-    Photovoltaic Wafer Wafers Module Modules Cell Cells Polysilicon Application Applications Gaming
-    Game Film Content Innovative Drug Drugs Devices Liquor Baijiu Beer Condiments Banks Brokerage
-    Fertilizer Fertilizers Refrigerant Refrigerants Excavator Excavators Infrastructure Utilities
-    Utility Gas Coal Oil Silver Transportation Aviation Airport Airports Port Ports Property Tourism
-    Travel Hotel Hotels Education Agriculture Defense Defence Military Aerospace Satellite Satellites
-    Platform Platforms Center Centers Centre Centres Server Servers Export Exports Optical Sector
-    Sectors Segment Business Market Capital Expenditure Demand Supply Pharmaceutical Medical Dairy
-""".split()) | {s.lower() for s in ORG_SUFFIXES}
+# The words the rules below read, by kind (name_vocabulary.csv, one `kind,word` row each):
+# company_suffix / institution_suffix  last word that makes a capitalised name an organisation
+#     ("Soulmate Technology", "Horizon Aircraft"); an institution suffix does so even after generic
+#     words ("National Health Commission"), a company suffix needs a distinctive word before it;
+# of_head        head of "<head> of <place or field>" names (Bank of Ningbo, Ministry of Commerce);
+# generic        words that are not distinctive before a company suffix ("Information Technology");
+# non_name       capitalised words that never name an organisation on their own (openers, calendar);
+# place          countries, regions and cities: "China's", "Guangdong's average" are not owners;
+# corporate_verb verbs whose subject is an organisation ("TFC Optical reported", "Prismark estimates");
+# business_noun  nouns an organisation owns ("Innolight's revenue", "Broadcom's CEO");
+# organisation_noun  nouns that put an organisation right after them ("trading arm IXM");
+# non_organisation_head  last word that makes a capitalised name an event, programme, list or index
+#     ("World Artificial Intelligence Conference", "Entity List"), not an organisation.
+VOCABULARY_CSV = Path(__file__).with_name("name_vocabulary.csv")
 
-# Capitalised words that never name an organisation on their own (sentence openers, calendar).
-NON_NAME_WORDS = frozenset(w.lower() for w in """
-    The A An This That These Those It Its Their Our We They He She His Her You In On At For As
-    With By From To Of And Or But If While After Before Since Despite Although Amid Under Over
-    Among Between During Through Into Per Via Than Then Also Yet So Not No Only Even Still Both
-    Each Every All Some Many Most More Much Several Other Another Such Same Any Leading Major
-    Listed Domestic Overseas Global Total Net Gross New Large Top First Second Third Fourth
-    Fifth Last Next Higher Lower Rising Falling Strong Weak Average Annual Overall Further Key
-    Core Main Management Consensus Demand Supply Policy Policies Government Market Markets
-    Industry Company Companies Board Capex Revenue Sales Growth Production Output Capacity
-    Inventory Profit Profits Pricing Competition Data Results Shipments Exports Imports Risk
-    Risks Investment Investments Valuation Earnings Margins Prices Price Costs Cost Funding
-    Year Years Month Months Quarter Quarters Week Day Days Today Mr Ms Mrs Dr God Sir
-    January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Spring Summer Autumn Winter
-    Festival Gala Christmas Lunar Golden Double Singles
-    Core Views Points Section Summary Recommendations Warning Warnings Factors
-    Trump Biden Powell Musk Xi Putin Lagarde Yellen Bessent
-    Chinese American European Japanese Korean Congolese Indian British German French Western
-    Eastern Northern Southern Asian African Latin Middle Southeast
-""".split())
-# Countries, regions, provinces and cities: "China's", "Guangdong's average" are not owners.
-PLACES = frozenset(w.strip().lower() for w in """
-    China|US|U.S.|USA|United States|America|UK|Britain|Europe|EU|Japan|Korea|South Korea|Taiwan|
-    Hong Kong|Macau|Singapore|India|Indonesia|Vietnam|Thailand|Malaysia|Philippines|Brazil|Mexico|
-    Canada|Australia|Germany|France|Italy|Spain|Russia|Ukraine|Saudi Arabia|UAE|Chile|Peru|
-    Argentina|Congo|DRC|Democratic Republic of Congo|Democratic Republic of the Congo|Zambia|
-    Uzbekistan|Kazakhstan|Turkey|Israel|Iran|Africa|Asia|Southeast Asia|Middle East|Latin America|
-    North America|South America|Beijing|Shanghai|Shenzhen|Guangzhou|Hangzhou|Nanjing|Suzhou|
-    Chengdu|Chongqing|Wuhan|Tianjin|Xiamen|Qingdao|Yantai|Ningbo|Hefei|Xi'an|Guangdong|Jiangsu|
-    Zhejiang|Shandong|Fujian|Hubei|Hunan|Henan|Hebei|Sichuan|Yunnan|Guizhou|Guangxi|Anhui|Jiangxi|
-    Shanxi|Shaanxi|Inner Mongolia|Xinjiang|Tibet|Qinghai|Gansu|Ningxia|Hainan|Liaoning|Jilin|
-    Heilongjiang|Yangtze|Yangtze River|Pearl River Delta|Greater Bay Area|Qinhuangdao|Brussels|
-    Washington|London|Tokyo|Seoul|New York|Silicon Valley|North|South|East|West
-""".split("|"))
+
+def _read_vocabulary() -> dict[str, tuple[str, ...]]:
+    kinds: dict[str, list[str]] = {}
+    with VOCABULARY_CSV.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            kinds.setdefault(row["kind"], []).append(row["word"])
+    return {kind: tuple(words) for kind, words in kinds.items()}
+
+
+_VOCABULARY = _read_vocabulary()
+INSTITUTION_SUFFIXES = frozenset(_VOCABULARY["institution_suffix"])
+ORG_SUFFIXES = frozenset(_VOCABULARY["company_suffix"]) | INSTITUTION_SUFFIXES
+OF_HEADS = frozenset(_VOCABULARY["of_head"])
+GENERIC_WORDS = frozenset(w.lower() for w in _VOCABULARY["generic"]) | {s.lower() for s in ORG_SUFFIXES}
+NON_NAME_WORDS = frozenset(w.lower() for w in _VOCABULARY["non_name"])
+PLACES = frozenset(w.lower() for w in _VOCABULARY["place"])
+NON_ORGANISATION_HEADS = frozenset(_VOCABULARY["non_organisation_head"])
+# "We upgrade the sector to Overweight": rating words (dbt seed `rating_scale`) are never names.
+RATING_WORDS = frozenset(word.lower() for word in read_seed("rating_scale")["rating_word"].to_list())
 _PLACES_AND_NON_NAME_WORDS = PLACES | NON_NAME_WORDS
 # Acronyms of indicators, products and technologies that look like organisation acronyms.
 NON_ORG_ACRONYMS = frozenset("""
@@ -159,40 +115,10 @@ NON_ORG_ACRONYMS = frozenset("""
     MCU IGBT SiC GaN OLED LCD LED VR AR XR MR HPC IDC AIDC CAPEX OPEX ASP ASPs NAV TAM OEM OEMs
     ODM EMS PD VEGF MMA GW MW GWh MWh TWh KWh kWh RMBbn PP BPS NII NPLs
 """.split())
-# Verbs whose subject is an organisation ("TFC Optical reported", "Prismark estimates").
-CORPORATE_VERBS = frozenset("""
-    reported reports posted posts announced announces launched launches released releases
-    unveiled unveils plans planned intends intended aims aimed expects expected estimates
-    estimated forecasts forecast predicts predicted projects guided guides delivered delivers
-    shipped ships signed signs agreed agrees acquired acquires licensed licenses licences granted
-    grants invested invests filed files partnered teamed introduced introduces won secured
-    completed approved approves issued issues lifted raised cut cuts raises booked recorded
-    announcing launching integrated deployed deploys opened opens listed entered
-""".split())
+CORPORATE_VERBS = frozenset(_VOCABULARY["corporate_verb"])
 AUXILIARIES = r"(?:has|have|had|will|would|also|both|together|jointly|each|all|recently|already|further|now)"
-# Nouns owned by an organisation: "Innolight's revenue", "Broadcom's CEO".
-BUSINESS_NOUNS = frozenset("""
-    revenue revenues sales profit profits earnings results margin margins capex expenditure
-    investment investments shares share stock valuation dividend dividends payout ceo chairman
-    founder president management board subsidiary unit arm parent shareholders customers orders
-    backlog shipments deliveries output production capacity plant plants factory factories
-    guidance ipo listing pipeline eps roe cash debt expenses workforce employees stake
-    acquisition merger business segment division operations headquarters market order
-    draft rules guidelines measures data statistics approval announcement policy budget balance
-    income loss losses growth deal deals agreement partnership strategy target targets
-    product products throughput volume volumes utilisation utilization stores users
-    subscribers fleet reserves mine mines project projects contract contracts tender
-""".split())
-# Nouns that put the organisation right after them ("trading arm IXM", "suppliers such as X").
-ORG_NOUNS = (
-    "companies|company|makers|maker|producers|producer|suppliers|supplier|players|player|firms|firm|"
-    "vendors|vendor|banks|bank|brokers|broker|insurers|insurer|lenders|lender|"
-    "operators|operator|manufacturers|manufacturer|automakers|automaker|carmakers|carmaker|"
-    "chipmakers|chipmaker|miners|miner|developers|developer|studios|studio|peers|peer|rivals|rival|"
-    "competitors|competitor|customers|customer|clients|client|partners|partner|giants|giant|"
-    "leaders|leader|startups|startup|start-ups|start-up|unicorns|unicorn|subsidiary|subsidiaries|"
-    "arm|unit|affiliate|consultancy|agency|institutions|brokerage|OEMs|OEM|enterprises"
-)
+BUSINESS_NOUNS = frozenset(_VOCABULARY["business_noun"])
+ORG_NOUNS = alternation(_VOCABULARY["organisation_noun"])
 CUE_BEFORE = re.compile(
     rf"(?:\b(?:{ORG_NOUNS})(?:\s+(?:such\s+as|including|like|led\s+by))?"
     r"|\b(?:merger|acquisition|capex|expenditure|shares|stock|shareholders?|stake|subsidiary|parent"
@@ -201,13 +127,31 @@ CUE_BEFORE = re.compile(
     r"|\b(?:collaboration|partnership|cooperation|agreements?|deals?|contracts?|alliance|partnered"
     r"|teamed\s+up|joint\s+venture)\s+with)\s+(?:the\s+)?$"
 )
-CUE_AFTER = re.compile(r"^,?\s+(?:in\s+collaboration|in\s+partnership|together|jointly|along)\s+with\b")
+CUE_AFTER = re.compile(
+    r"^,?\s+(?:in\s+collaboration|in\s+partnership|together|jointly|along)\s+with\b"
+    # "Veltrix is one of the few vendors ...", "Kestrel has become a core supplier"
+    r"|^\s+(?:is|was|remains|has\s+become|became)\s+(?:now\s+)?(?:one\s+of\s+)?(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
+    rf"(?:{ORG_NOUNS})\b"
+    # a stock code in brackets: "Orbix Holdings (1364.HK)", "Veltrix (NASDAQ: VLTX)"
+    r"|^\s*[(（]\s*(?:\d{4,6}(?:\.[A-Z]{2})?|[A-Z]{1,5}\.[A-Z]{1,2}|(?:NASDAQ|NYSE|HKEX|SSE|SZSE)\s*:\s*[A-Z0-9.]+)\s*[)）]"
+)
+# The counterparty of a licence or a sale: "licensed its antibody to Pfizer".
+COUNTERPARTY = re.compile(r"\b(?:licensed|out-licensed|sold|granted|transferred|awarded)\b[^.;]{0,80}?\bto\s+$")
+COUNTERPARTY_WINDOW = 120  # characters before a name that COUNTERPARTY looks at
+# "Veltrix raised its guidance": `its` within two words refers back to the name, which is not a person.
+ITS_AFTER = re.compile(  # matched at the end of the name; not "Overweight since its valuation"
+    r"\s+(?!(?:since|as|because|with|for|of|in|on|at|by|to|and|but|while|when|given|despite|after|before)\b)"
+    r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+its\b"
+)
+# Before a place that ends a headline: "in Southeast Asia", "to Europe" (an opener such as Southeast may come between).
+PLACE_PREPOSITION = re.compile(r"\b(?:in|into|to|from|across|throughout|outside|inside)\s+(?:[A-Z][a-z]+\s+)?$")
 PERSON_TITLE = re.compile(
     r"\b(?:CEO|CFO|CTO|chairman|chairwoman|chair|founder|president|chief\s+executive|executive|analyst"
     r"|Mr|Ms|Mrs|Dr)\.?\s+$",
     re.I,
 )
-POSSESSIVE = re.compile(r"^['’]s\b")
+POSSESSIVE = re.compile(r"^['’](?:s\b|(?=\s))")  # "Tenvora's", "Orbix Labs' "
+LIST_END = re.compile(r"\band\b|&")  # the separator before a list's last item
 LIST_SEPARATOR = re.compile(r"^(?:\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)(?:the\s+)?$")
 
 TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9&.\-+]*[A-Za-z0-9+])?")
@@ -220,7 +164,8 @@ RUN_TOKEN_CANDIDATE = re.compile(
     rf"(?<![A-Za-z0-9&.\-+])[&.\-+]*(?=[A-Z]|\d+[A-Z]|[a-z]{{1,3}}-?[A-Z]|of)({TOKEN.pattern})"
 )
 ROMAN_NUMERAL = re.compile(r"[IVX]{2,}")
-MODEL_CODE = re.compile(r"^(?:[A-Za-z]{1,4}\d[\w.]*|\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]\d*)$")
+# A single capital letter is a name token ("H World"); _trim drops it at the end of a run ("Series A").
+MODEL_CODE = re.compile(r"^(?:[A-Za-z]{1,4}\d[\w.]*|\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]\d+)$")
 
 
 @lru_cache(maxsize=1 << 16)  # a few thousand distinct capitalised words recur in every report
@@ -286,6 +231,23 @@ def _runs(text: str) -> list[_Run]:
     return [trimmed for words in runs if (trimmed := _trim(words))]
 
 
+def _joined(text: str, runs: list[_Run]) -> list[_Run]:
+    """Runs that one name spans: `Huace Film & TV`, `Bureau of Industry and Security` (an institution
+    head, `of` and one word before the `and`)."""
+    joined: list[_Run] = []
+    for run in runs:
+        if joined:
+            previous = joined[-1]
+            gap = text[previous.end : run.start]
+            institution_and = (gap == " and " and len(previous.tokens) == 3 and previous.tokens[1] == "of"
+                               and previous.tokens[0] in INSTITUTION_SUFFIXES)
+            if gap == " & " or institution_and:
+                joined[-1] = _Run(previous.words + run.words)
+                continue
+        joined.append(run)
+    return joined
+
+
 def _is_filler(word: str) -> bool:
     return word.lower() in NON_NAME_WORDS or word in NON_ORG_ACRONYMS or word == "of"
 
@@ -295,11 +257,17 @@ def _is_trailing_place(words: list[tuple[str, int, int]]) -> bool:
     return len(words) > 1 and words[-1][0].lower() in PLACES and words[-2][0] != "of"
 
 
+def _is_trailing_filler(words: list[tuple[str, int, int]]) -> bool:
+    last = words[-1][0]
+    return last in NON_ORG_ACRONYMS or last == "of" or len(last) == 1 or _is_trailing_place(words)
+
+
 def _trim(words: list[tuple[str, int, int]]) -> _Run | None:
-    """Drop sentence openers and indicator acronyms from both ends (`In 2024`, `AI ByteDance`)."""
+    """Drop sentence openers, indicator acronyms and letters from both ends (`In 2024`, `AI ByteDance`,
+    `Series A`)."""
     first = next((i for i, (word, _, _) in enumerate(words) if not _is_filler(word)), len(words))
     kept = words[first:]
-    while kept and (kept[-1][0] in NON_ORG_ACRONYMS or kept[-1][0] == "of" or _is_trailing_place(kept)):
+    while kept and _is_trailing_filler(kept):
         kept = kept[:-1]
     return _Run(tuple(kept)) if kept else None
 
@@ -318,68 +286,154 @@ def _has_org_suffix(run: _Run) -> bool:
 def _is_rejected(run: _Run) -> bool:
     """Places, calendar words, openers, generic words, indicator acronyms, plural nouns, numerals."""
     name = " ".join(run.tokens)
-    if name.lower() in PLACES or all(t.lower() in _PLACES_AND_NON_NAME_WORDS for t in run.tokens):
+    if name.lower() in PLACES or name.lower() in RATING_WORDS or all(t.lower() in _PLACES_AND_NON_NAME_WORDS for t in run.tokens):
+        return True
+    if len(run.tokens) > 1 and run.last in NON_ORGANISATION_HEADS:
         return True
     if len(run.tokens) == 1:
         token = run.last
         if token in NON_ORG_ACRONYMS or token.lower() in GENERIC_WORDS or ROMAN_NUMERAL.fullmatch(token):
             return True
-        if re.fullmatch(r"[A-Z]{2,}s", token) or (_is_plain_word(token) and re.search(r"[^s]s$", token)):
-            return True  # "ETFs", "Operators expect", "Analysts estimate"
+        if re.fullmatch(r"[A-Z]{2,}s", token):
+            return True  # "ETFs"
     return False
 
 
+def _is_plural_noun(run: _Run) -> bool:
+    """`Operators expect`, `Analysts estimate`: a capitalised plural, an organisation only on a strong cue."""
+    return len(run.tokens) == 1 and _is_plain_word(run.last) and bool(re.search(r"[^s]s$", run.last))
+
+
 def _looks_like_person(run: _Run) -> bool:
-    """Two or three plain title-case words without an organisation word: `Hock Tan`."""
+    """Two or three plain title-case words without an organisation word or a plural-looking last word:
+    `Hock Tan`, not `Goldman Sachs`."""
     return (
         2 <= len(run.tokens) <= 3
         and all(_is_plain_word(t) for t in run.tokens)
+        and not re.search(r"[^s]s$", run.last)
         and not _has_org_suffix(run)
         and run.tokens[0].lower() not in PLACES
     )
 
 
-def _owns_business_noun(after: str) -> bool:
-    """`'s` followed within a few words by something only an organisation has: revenue, CEO, orders."""
-    return bool(POSSESSIVE.match(after)) and any(
-        word.strip(",.;:").lower() in BUSINESS_NOUNS for word in after[2:].split()[:5]
-    )
+def _owned_words(run: _Run, after: str) -> list[str] | None:
+    """The words after the run's possessive (`'s`, or `'` after a final s), None without one."""
+    possessive = POSSESSIVE.match(after)
+    if not possessive or (possessive.group() != "'s" and possessive.group() != "’s" and not run.last.endswith("s")):
+        return None
+    owned = after[possessive.end() :].split()
+    # "Valentine's Day", "Singles' Day": an event's name, not an owner
+    return None if owned and owned[0].strip(",.;:") in NON_ORGANISATION_HEADS else owned
+
+
+def _owns_business_noun(run: _Run, after: str) -> bool:
+    """A possessive followed within a few words by something only an organisation has: revenue, CEO."""
+    owned = _owned_words(run, after)
+    return bool(owned) and any(word.strip(",.;:").lower() in BUSINESS_NOUNS for word in owned[:5])
 
 
 def _has_strong_cue(text: str, run: _Run) -> bool:
     """Contexts that hold for organisations only, whatever the name looks like."""
     before, after = text[: run.start], text[run.end :]
-    return bool(CUE_BEFORE.search(before) or CUE_AFTER.match(after)) or _owns_business_noun(after)
+    return (
+        bool(CUE_BEFORE.search(before) or CUE_AFTER.match(after))
+        or _owns_business_noun(run, after)
+        or (before.endswith("to ") and bool(COUNTERPARTY.search(before[-COUNTERPARTY_WINDOW:])))
+    )
+
+
+def _has_cue_no_person_has(text: str, run: _Run) -> bool:
+    """`its` right after the name (people take his or her), or a weak cue for a name unlike a person's."""
+    if ITS_AFTER.match(text, run.end):
+        return True
+    if _looks_like_person(run) or PERSON_TITLE.search(text[: run.start]):
+        return False
+    return _has_weak_cue(text, run)
 
 
 def _has_weak_cue(text: str, run: _Run) -> bool:
-    """Contexts shared with people: subject of a corporate verb, owner of a named product."""
+    """Contexts shared with people or products: subject of a corporate verb, owner of a named product."""
     after = text[run.end :]
     verb = re.match(rf"^,?(?:\s+{AUXILIARIES})*\s+([a-z]+)\b", after)
     if verb and verb.group(1) in CORPORATE_VERBS:
         return True
-    if not POSSESSIVE.match(after) or not after[2:].split():
+    owned = _owned_words(run, after)
+    if not owned:
         return False
-    owned = after[2:].split()[0]
-    # "Hygon's DCU", "NVIDIA's GB200", "OpenAI's o1": an organisation's product
-    return _is_name_token(owned) or (bool(MODEL_CODE.match(owned)) and not owned.isdigit())
+    # "Hygon's DCU", "NVIDIA's GB200", "OpenAI's o1": an organisation's product (not "Valentine's Day")
+    first = owned[0].strip(",.;:")
+    return (_is_name_token(first) and first.lower() not in NON_NAME_WORDS) or (
+        bool(MODEL_CODE.match(first)) and not first.isdigit()
+    )
 
 
 def _is_owned(text: str, run: _Run) -> bool:
-    """What follows an owner (`ByteDance's Doubao`) is its product or unit, not another organisation."""
-    return bool(re.search(r"['’]s\s+$", text[: run.start]))
+    """What follows an owner (`ByteDance's Doubao`) is its product or unit, not another organisation;
+    what follows a place (`Brazil's Embraer`) may be either."""
+    before = text[max(0, run.start - 60) : run.start]
+    if not before.rstrip().endswith(("'s", "’s")):
+        return False
+    owner = re.search(r"((?:[A-Z][\w.]*\s+){0,2}[A-Z][\w.]*)['’]s\s+$", before)
+    if owner is None:
+        return True
+    words = owner.group(1).split()
+    return not any(" ".join(words[i:]).lower() in PLACES for i in range(len(words)))
 
 
-def _heuristic_spans(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Unknown organisations from their shape or their context, plus list-mates of organisations."""
-    runs = [run for run in _runs(text) if not _is_rejected(run) and not _is_owned(text, run)]
+def _without_leading_place(text: str, run: _Run) -> _Run:
+    """`in Southeast Asia Orbix's ...`: a bullet's headline ends in a place and the body opens with a name."""
+    for cut in range(len(run.words) - 1, 0, -1):
+        if " ".join(run.tokens[:cut]).lower() in PLACES:
+            if PLACE_PREPOSITION.search(text[max(0, run.start - 24) : run.start]):
+                return _Run(run.words[cut:])
+            return run
+    return run
+
+
+@lru_cache(maxsize=1 << 12)
+def short_forms(name: str) -> frozenset[str]:
+    """What a report calls a company after naming it in full: `Orbix Lifestyle Holdings` -> `Orbix
+    Lifestyle`, `Orbix`; `Xiamen Orbix Technology` -> `Orbix Technology`, `Orbix`. Never a generic word,
+    a place or an opener alone."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in PLACES:
+        words = words[1:]
+    forms = {" ".join(words)}
+    while len(words) > 1 and (words[-1] in ORG_SUFFIXES or words[-1].lower() in GENERIC_WORDS):
+        words = words[:-1]
+        forms.add(" ".join(words))
+    return frozenset(form for form in forms if form != name and not (
+        " " not in form and (form.lower() in GENERIC_WORDS or form.lower() in _PLACES_AND_NON_NAME_WORDS)))
+
+
+def _heuristic_spans(
+    text: str, known: list[tuple[int, int]], named_before: Iterable[str]
+) -> list[tuple[int, int]]:
+    """Unknown organisations from their shape or their context, list-mates of organisations, and the
+    short forms of names found before (in earlier claims or earlier in this one)."""
+    runs = [
+        _without_leading_place(text, run)
+        for run in _joined(text, _runs(text))
+        if not _is_rejected(run) and not _is_owned(text, run)
+    ]
     accepted: set[tuple[int, int]] = set(known)
+    plural_nouns: set[tuple[int, int]] = set()
     for run in runs:
-        person_like = _looks_like_person(run) or bool(PERSON_TITLE.search(text[: run.start]))
-        weak_cue = not person_like and _has_weak_cue(text, run)
-        if _has_org_suffix(run) or _has_strong_cue(text, run) or weak_cue:
+        if _is_plural_noun(run):
+            plural_nouns.add((run.start, run.end))
+            if _has_strong_cue(text, run):
+                accepted.add((run.start, run.end))
+        elif _has_org_suffix(run) or _has_strong_cue(text, run) or _has_cue_no_person_has(text, run):
             accepted.add((run.start, run.end))
-    candidates = sorted({(run.start, run.end) for run in runs} | accepted)
+    forms = {form for start, end in accepted for form in short_forms(text[start:end])}
+    forms.update(form for name in named_before for form in (name, *short_forms(name)))
+    if forms:
+        # A short form right before a name or a code is a brand on a product: "Orbix AI A1", "Orbix X9".
+        accepted.update(
+            (run.start, run.end) for run in runs
+            if " ".join(run.tokens) in forms and not re.match(r"\s+[A-Z0-9]", text[run.end : run.end + 2])
+        )
+    candidates = sorted({(run.start, run.end) for run in runs} - plural_nouns | accepted)
     for group in _list_groups(text, candidates):
         if len(group) > 1 and any(span in accepted for span in group):
             accepted.update(group)
@@ -421,13 +475,20 @@ def reference_gazetteer() -> Gazetteer:
 
 
 def _list_groups(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Runs of spans joined only by list separators: `A, B and C`."""
+    """Runs of spans joined only by list separators: `A, B and C`, `A, B, and C`. `and` ends a list, and
+    `, and` after a single name joins two clauses (`between A and B, and C secured orders`)."""
     groups: list[list[tuple[int, int]]] = []
+    closed = True
     for span in spans:
-        if groups and LIST_SEPARATOR.match(text[groups[-1][-1][1] : span[0]]):
-            groups[-1].append(span)
-        else:
-            groups.append([span])
+        gap = text[groups[-1][-1][1] : span[0]] if groups else ""
+        if not closed and LIST_SEPARATOR.match(gap):
+            last_item = bool(LIST_END.search(gap))
+            if not (last_item and "," in gap and len(groups[-1]) == 1):
+                groups[-1].append(span)
+                closed = last_item
+                continue
+        groups.append([span])
+        closed = False
     return groups
 
 
@@ -462,11 +523,14 @@ def _resolve_overlaps(
     return sorted(chosen)
 
 
-def find_entities(text: str, gazetteer: Gazetteer | None = None) -> list[EntitySpan]:
+def find_entities(
+    text: str, gazetteer: Gazetteer | None = None, named_before: Iterable[str] = ()
+) -> list[EntitySpan]:
     """Distinct organisations named in `text`, in order of first mention; known names from `gazetteer`
-    (the company reference by default)."""
+    (the company reference by default), and the short forms of `named_before` (names the report gave
+    earlier) count as names."""
     known = (gazetteer or reference_gazetteer()).spans(text)
-    spans = _resolve_overlaps(text, known, _heuristic_spans(text, known))
+    spans = _resolve_overlaps(text, known, _heuristic_spans(text, known, named_before))
     entities: dict[str, EntitySpan] = {}
     for start, end in spans:
         name = text[start:end]

@@ -8,7 +8,7 @@ import polars as pl
 
 from pipelines.extraction import schema
 from pipelines.extraction.decoding import ReportRejected
-from pipelines.extraction.entities import find_entities
+from pipelines.extraction.entities import Gazetteer, find_entities
 from pipelines.extraction.layout import classify_report_type, split_layout
 from pipelines.extraction.measures import read_figures
 from pipelines.extraction.metrics import find_metrics
@@ -40,8 +40,9 @@ def extract_reports(docs: Iterable[tuple[str, str]]) -> dict[str, pl.DataFrame]:
             for name, frame_schema in schema.FRAMES.items()}
 
 
-def extract_report(report_id: str, text: str) -> Rows:
-    """Rows of every frame but `failures` for one decoded report; raises ReportRejected."""
+def extract_report(report_id: str, text: str, gazetteer: Gazetteer | None = None) -> Rows:
+    """Rows of every frame but `failures` for one decoded report; raises ReportRejected. Organisation
+    names are known from `gazetteer` (the company reference by default)."""
     layout = split_layout(text)
     if not text[layout.summary_start:layout.summary_end].strip():
         raise ReportRejected("the report has no summary, only a title and a source line (a truncated file?)")
@@ -63,6 +64,7 @@ def extract_report(report_id: str, text: str) -> Rows:
                                for r in parse_recommendations(recommendation_bullets)]
     claims = [b for b in bullets if not is_recommendation_section(b.section)]
     metric_seq = 0
+    named: list[str] = []  # a company named in full once may be named by a short form later
     for claim_seq, claim in enumerate(claims, start=1):
         rows["claims"].append((report_id, claim_seq, claim.section, claim.subsection, claim.text, list(claim.pages),
                                claim.start, claim.end))
@@ -74,6 +76,8 @@ def extract_report(report_id: str, text: str) -> Rows:
                                     metric.value_high, metric.unit, metric.per_unit, metric.fiscal_year,
                                     metric.qualifier, reading.measure, reading.change_basis, reading.direction,
                                     claim.start + metric.start, claim.start + metric.end))
+        entities = find_entities(span, gazetteer, named_before=named)
         rows["entity_mentions"].extend((report_id, claim_seq, entity.name, claim.start + entity.start,
-                                        claim.start + entity.end) for entity in find_entities(span))
+                                        claim.start + entity.end) for entity in entities)
+        named.extend(entity.name for entity in entities)
     return rows

@@ -98,7 +98,9 @@ def load_reports(db: Path, ids: Iterable[str], loaded_at: datetime, n_claims: in
                                      "measure": "revenue", "change_basis": "level",
                                      "char_start": 130, "char_end": 145}], loaded_at)
             insert(con, "entity_mentions", [{"report_id": report_id, "claim_seq": 1, "entity_name": "innolight",
-                                             "char_start": 120, "char_end": 129}], loaded_at)
+                                             "char_start": 120, "char_end": 129},
+                                            {"report_id": report_id, "claim_seq": 1, "entity_name": "Nobody Optics",
+                                             "char_start": 100, "char_end": 113}], loaded_at)
             if report_id in RATINGS:
                 scope, rating, action = RATINGS[report_id]
                 insert(con, "ratings", [{"report_id": report_id, "scope": scope, "rating_raw": rating,
@@ -215,7 +217,9 @@ def test_names_resolve_case_insensitively_and_unresolved_are_kept(warehouse):
     rows = query(warehouse, """select company_name_raw, company_id, is_company_resolved
                                from marts.fct_recommendation order by company_seq""")
     assert rows == [("INNOLIGHT", "innolight", True), ("Nobody Optics", None, False)]
-    assert {r[0] for r in query(warehouse, "select company_id from marts.fct_entity_mention")} == {"innolight"}
+    assert set(query(warehouse, """select entity_name, company_id, is_company_resolved
+                                   from marts.fct_entity_mention""")) == {
+        ("innolight", "innolight", True), ("Nobody Optics", None, False)}
 
 
 def test_incremental_run_equals_full_refresh(warehouse):

@@ -12,13 +12,14 @@ from pipelines.extraction.entities import EntitySpan, find_entities
 from pipelines.extraction.reference import company_names
 
 
-def names(text: str) -> list[str]:
-    return [entity.name for entity in find_entities(text)]
+def names(text: str, named_before: tuple[str, ...] = ()) -> list[str]:
+    return [entity.name for entity in find_entities(text, named_before=named_before)]
 
 
 def test_invented_names_are_unknown_to_the_reference() -> None:
     known = {name.lower() for name in company_names()}
-    invented = {"Quantora", "Veltrix", "Zorvia", "Lumio", "Tenvora", "Belkam", "Kestrel", "Orbix", "Nexhua"}
+    invented = {"Quantora", "Veltrix", "Zorvia", "Lumio", "Tenvora", "Belkam", "Kestrel", "Orbix", "Nexhua",
+                "Veltrys", "Kestrelton", "Orbixia"}
     assert not invented & {word for name in known for word in name.split()}
 
 
@@ -118,6 +119,71 @@ def test_place_prefix_extends_a_known_name() -> None:
     assert names("Zhejiang Supcon's revenue grew 15%") == ["Zhejiang Supcon"]
 
 
+def test_corporate_heads_of_the_vocabulary_table() -> None:
+    assert names("Quantora Express, Veltrix Aircraft and Nexhua Lifestyle gained share") == [
+        "Quantora Express", "Veltrix Aircraft", "Nexhua Lifestyle"]
+
+
+def test_full_name_and_its_short_form_in_one_claim() -> None:
+    assert names("Zorvia Lifestyle Holdings grew 28%, and Zorvia's retail arm grew 70%") == [
+        "Zorvia Lifestyle Holdings", "Zorvia"]
+
+
+def test_short_form_of_a_name_given_in_an_earlier_claim() -> None:
+    text = "Demand for Tenvora stores is rising in lower-tier cities"
+    assert names(text) == []
+    assert names(text, named_before=("Xiamen Tenvora Technology",)) == ["Tenvora"]
+
+
+def test_short_form_used_as_a_brand_on_a_product_is_not_the_company() -> None:
+    assert names("The Orbix X9 is shipping", named_before=("Orbix Technology",)) == []
+
+
+def test_single_letter_opens_a_name_but_never_ends_one() -> None:
+    assert names("K Lumio Group added 2,400 hotels") == ["K Lumio Group"]
+    assert names("Its Series A round closed while Plan B stalled") == []
+
+
+def test_place_that_ends_a_headline_is_not_part_of_the_next_name() -> None:
+    assert names("Volumes grew in Southeast Asia Tenvora's parcel volume rose 58%") == ["Tenvora"]
+
+
+def test_what_a_place_owns_may_be_an_organisation() -> None:
+    assert names("Brazil's Belkam spun off its air taxi unit") == ["Belkam"]
+
+
+def test_its_after_the_name_rules_out_a_person() -> None:
+    assert names("Belkam Lumio raised its wealth management target") == ["Belkam Lumio"]
+    assert names("Orbix Threads expects demand to double") == ["Orbix Threads"]
+
+
+def test_name_described_as_one_of_the_vendors() -> None:
+    assert names("Demand is shifting and Kestrel is one of the few vendors with a mature stack") == ["Kestrel"]
+    assert names("Veltrix has become a core supplier of accelerators") == ["Veltrix"]
+
+
+def test_name_followed_by_its_stock_code() -> None:
+    assert names("Investors favour Nexhua (2097.HK) and Lumio (NASDAQ: LUMO) on margins") == ["Nexhua", "Lumio"]
+
+
+def test_counterparty_of_a_licence() -> None:
+    assert names("Quantora licensed its antibody to Zorvia for US$100 million upfront") == ["Quantora", "Zorvia"]
+
+
+def test_ampersand_and_institution_names_with_and() -> None:
+    assert names("Tenvora Film & TV is turning its drama library into short series") == ["Tenvora Film & TV"]
+    assert names("The Bureau of Mining and Safety tightened the rules") == ["Bureau of Mining and Safety"]
+
+
+def test_plural_looking_name_after_a_strong_cue() -> None:
+    assert names("Module makers such as Veltrys are raising inventories") == ["Veltrys"]
+
+
+def test_comma_and_joins_a_list_of_three_not_two_clauses() -> None:
+    assert names("Flights between Kestrelton and Orbixia, and Tenvora Technology secured orders") == [
+        "Tenvora Technology"]
+
+
 # --- rejections --------------------------------------------------------------------------------------------
 
 
@@ -139,6 +205,11 @@ def test_place_prefix_extends_a_known_name() -> None:
     "Thermal Power and Precious Metals led the sector",
     "Local plants in Thailand, Uzbekistan and Brazil will add capacity",
     "Jensen Huang expects demand to stay strong",
+    "Ahead of Valentine's Day, sales rose 150%",
+    "The World Artificial Intelligence Conference showed more than 150 robots",
+    "The Bureau added 140 entities to the Entity List",
+    "We upgrade the sector to Overweight since its valuation is low",
+    "Zimbabwe plans to ban exports of lithium concentrate",
 ])
 def test_products_indicators_places_events_and_people_are_not_organisations(text: str) -> None:
     assert names(text) == []
