@@ -5,10 +5,13 @@ firms, regulators and state bodies; never products, places, people, events or in
 1. a gazetteer: every name and alias of the reference companies (dbt seed `companies`) plus the
    regulators and state bodies below, longest match first, on word boundaries;
 2. heuristics for organisations the reference lacks: a capitalised name ending in an
-   organisation word ("Flashcore Technology", "Ministry of Commerce"), or a name in a context
-   only organisations take: subject of a corporate verb ("Prismark estimates"), owner of a
-   business noun or a product ("Innolight's revenue", "Hygon's DCU"), after an organisation noun
-   ("trading arm IXM", "suppliers such as Leaderdrive"), or listed next to an organisation.
+   organisation word ("Flashcore Technology", "Horizon Aircraft", "Ministry of Commerce"), or a name
+   in a context only organisations take: subject of a corporate verb ("Prismark estimates"), owner
+   of a business noun or a product ("Innolight's revenue", "Hygon's DCU"), after an organisation noun
+   ("trading arm IXM", "suppliers such as Leaderdrive"), before `its` ("Lazada narrowed its losses")
+   or a stock code, the counterparty of a licence, or listed next to an organisation; and the short
+   forms of a name the report gave in full ("Atour Lifestyle Holdings", then "Atour").
+The words these rules read are a table, name_vocabulary.csv.
 """
 
 from __future__ import annotations
@@ -121,7 +124,7 @@ BUSINESS_NOUNS = frozenset(_VOCABULARY["business_noun"])
 ORG_NOUNS = alternation(_VOCABULARY["organisation_noun"])
 CUE_BEFORE = re.compile(
     rf"(?:\b(?:{ORG_NOUNS})(?:\s+(?:such\s+as|including|like|led\s+by))?"
-    r"|\b(?:merger|acquisition|capex|expenditure|shares|stock|shareholders?|stake|subsidiary|parent"
+    r"|\b(?:merger|acquisition|takeover|capex|expenditure|shares|stock|shareholders?|stake|subsidiary|parent"
     r"|coverage)\s+(?:of|in)"
     r"|\w-based"
     r"|\b(?:collaboration|partnership|cooperation|agreements?|deals?|contracts?|alliance|partnered"
@@ -133,7 +136,8 @@ CUE_AFTER = re.compile(
     r"|^\s+(?:is|was|remains|has\s+become|became)\s+(?:now\s+)?(?:one\s+of\s+)?(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
     rf"(?:{ORG_NOUNS})\b"
     # a stock code in brackets: "Orbix Holdings (1364.HK)", "Veltrix (NASDAQ: VLTX)"
-    r"|^\s*[(（]\s*(?:\d{4,6}(?:\.[A-Z]{2})?|[A-Z]{1,5}\.[A-Z]{1,2}|(?:NASDAQ|NYSE|HKEX|SSE|SZSE)\s*:\s*[A-Z0-9.]+)\s*[)）]"
+    r"|^\s*[(（]\s*(?:\d{4,6}(?:\.[A-Z]{2})?|[A-Z]{1,5}\.[A-Z]{1,2}"
+    r"|(?:NASDAQ|NYSE|HKEX|SSE|SZSE)\s*:\s*[A-Z0-9.]+)\s*[)）]"
 )
 # The counterparty of a licence or a sale: "licensed its antibody to Pfizer".
 COUNTERPARTY = re.compile(r"\b(?:licensed|out-licensed|sold|granted|transferred|awarded)\b[^.;]{0,80}?\bto\s+$")
@@ -284,9 +288,12 @@ def _has_org_suffix(run: _Run) -> bool:
 
 
 def _is_rejected(run: _Run) -> bool:
-    """Places, calendar words, openers, generic words, indicator acronyms, plural nouns, numerals."""
+    """Places, rating words, calendar words, openers, events and lists, generic words, indicator acronyms,
+    numerals."""
     name = " ".join(run.tokens)
-    if name.lower() in PLACES or name.lower() in RATING_WORDS or all(t.lower() in _PLACES_AND_NON_NAME_WORDS for t in run.tokens):
+    if name.lower() in PLACES or name.lower() in RATING_WORDS:
+        return True
+    if all(t.lower() in _PLACES_AND_NON_NAME_WORDS for t in run.tokens):
         return True
     if len(run.tokens) > 1 and run.last in NON_ORGANISATION_HEADS:
         return True
@@ -342,7 +349,7 @@ def _has_strong_cue(text: str, run: _Run) -> bool:
     )
 
 
-def _has_cue_no_person_has(text: str, run: _Run) -> bool:
+def _has_cue_unlike_a_person(text: str, run: _Run) -> bool:
     """`its` right after the name (people take his or her), or a weak cue for a name unlike a person's."""
     if ITS_AFTER.match(text, run.end):
         return True
@@ -421,9 +428,10 @@ def _heuristic_spans(
     for run in runs:
         if _is_plural_noun(run):
             plural_nouns.add((run.start, run.end))
-            if _has_strong_cue(text, run):
+            # a plural takes `their`: "Papergames shipped its game" is one organisation
+            if _has_strong_cue(text, run) or ITS_AFTER.match(text, run.end):
                 accepted.add((run.start, run.end))
-        elif _has_org_suffix(run) or _has_strong_cue(text, run) or _has_cue_no_person_has(text, run):
+        elif _has_org_suffix(run) or _has_strong_cue(text, run) or _has_cue_unlike_a_person(text, run):
             accepted.add((run.start, run.end))
     forms = {form for start, end in accepted for form in short_forms(text[start:end])}
     forms.update(form for name in named_before for form in (name, *short_forms(name)))

@@ -19,7 +19,7 @@ def names(text: str, named_before: tuple[str, ...] = ()) -> list[str]:
 def test_invented_names_are_unknown_to_the_reference() -> None:
     known = {name.lower() for name in company_names()}
     invented = {"Quantora", "Veltrix", "Zorvia", "Lumio", "Tenvora", "Belkam", "Kestrel", "Orbix", "Nexhua",
-                "Veltrys", "Kestrelton", "Orbixia"}
+                "Veltrys", "Kestrelton", "Orbixia", "Orbixus"}
     assert not invented & {word for name in known for word in name.split()}
 
 
@@ -175,8 +175,14 @@ def test_ampersand_and_institution_names_with_and() -> None:
     assert names("The Bureau of Mining and Safety tightened the rules") == ["Bureau of Mining and Safety"]
 
 
-def test_plural_looking_name_after_a_strong_cue() -> None:
+def test_plural_looking_name_after_a_strong_cue_or_before_its() -> None:
     assert names("Module makers such as Veltrys are raising inventories") == ["Veltrys"]
+    assert names("Deliveries slipped and Orbixus missed its target") == ["Orbixus"]
+
+
+def test_takeover_target_and_association() -> None:
+    assert names("Kestrel completed its takeover of Belkam") == ["Kestrel", "Belkam"]
+    assert names("The China Orbix Industry Association called for quotas") == ["China Orbix Industry Association"]
 
 
 def test_comma_and_joins_a_list_of_three_not_two_clauses() -> None:
