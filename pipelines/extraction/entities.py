@@ -401,7 +401,7 @@ def _without_leading_place(text: str, run: _Run) -> _Run:
 def short_forms(name: str) -> frozenset[str]:
     """What a report calls a company after naming it in full: `Orbix Lifestyle Holdings` -> `Orbix
     Lifestyle`, `Orbix`; `Xiamen Orbix Technology` -> `Orbix Technology`, `Orbix`. Never a generic word,
-    a place or an opener alone."""
+    a place, an opener or a two-letter word alone (`Li Auto` has none)."""
     words = name.split()
     while len(words) > 1 and words[0].lower() in PLACES:
         words = words[1:]
@@ -409,8 +409,12 @@ def short_forms(name: str) -> frozenset[str]:
     while len(words) > 1 and (words[-1] in ORG_SUFFIXES or words[-1].lower() in GENERIC_WORDS):
         words = words[:-1]
         forms.add(" ".join(words))
-    return frozenset(form for form in forms if form != name and not (
-        " " not in form and (form.lower() in GENERIC_WORDS or form.lower() in _PLACES_AND_NON_NAME_WORDS)))
+    return frozenset(form for form in forms if form != name and (" " in form or _is_distinctive_word(form)))
+
+
+def _is_distinctive_word(word: str) -> bool:
+    """A word that can name a company alone: not generic, a place or an opener, nor a surname-short `Li`."""
+    return len(word) >= 3 and word.lower() not in GENERIC_WORDS and word.lower() not in _PLACES_AND_NON_NAME_WORDS
 
 
 def _heuristic_spans(

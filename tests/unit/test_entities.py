@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extraction.entities import EntitySpan, find_entities
+from pipelines.extraction.entities import EntitySpan, find_entities, short_forms
 from pipelines.extraction.reference import company_names
 
 
@@ -133,6 +133,13 @@ def test_short_form_of_a_name_given_in_an_earlier_claim() -> None:
     text = "Demand for Tenvora stores is rising in lower-tier cities"
     assert names(text) == []
     assert names(text, named_before=("Xiamen Tenvora Technology",)) == ["Tenvora"]
+
+
+def test_short_forms_drop_corporate_heads_and_leading_places_but_keep_a_distinctive_word() -> None:
+    assert short_forms("Xiamen Orbix Lifestyle Holdings") == {
+        "Orbix Lifestyle Holdings", "Orbix Lifestyle", "Orbix"}
+    assert short_forms("Li Auto") == set()
+    assert short_forms("China Grid Technology") == {"Grid Technology"}
 
 
 def test_short_form_used_as_a_brand_on_a_product_is_not_the_company() -> None:
