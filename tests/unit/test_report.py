@@ -138,3 +138,14 @@ def test_dev_corpus_layout_matches_gold() -> None:
         recommendations = frames["recommendations"].filter(pl.col("report_id") == report_id)
         assert recommendations.select("theme", "company_name_raw", "cited_pages").rows() == [
             (r["theme"], company, r["pages"]) for r in gold["recommendations"] for company in r["companies"]], report_id
+
+
+def test_a_company_named_in_full_is_found_by_its_short_form_in_later_claims() -> None:
+    text = ("Core Views - Orbix Lifestyle Holdings posted revenue of 2 billion yuan [1] "
+            "- Demand for Orbix stores rose in lower-tier cities [2]\r\n"
+            "社会服务酒店行业点评:需求回暖\r\n"
+            "华创证券·2025-05-08 07:45\r\n")
+    mentions = extract_reports([("r1", text)])["entity_mentions"]
+    assert mentions.select("claim_seq", "entity_name").rows() == [(1, "Orbix Lifestyle Holdings"), (2, "Orbix")]
+    spans = mentions.select("entity_name", "char_start", "char_end").rows()
+    assert all(text[start:end] == name for name, start, end in spans)
