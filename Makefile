@@ -10,8 +10,6 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export RW_HOME ?= $(CURDIR)/var
 export RW_INBOX ?= $(CURDIR)/data/inbox
 export DAGSTER_HOME ?= $(RW_HOME)/dagster
-# profiles.yml reads the build database path; parsing needs one even when nothing runs.
-export RW_BUILD_DB ?= $(RW_HOME)/build/research.duckdb
 # No network at run time: no usage statistics from dbt, Dagster or Great Expectations.
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -69,8 +67,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 docs: setup
-	mkdir -p $(dir $(RW_BUILD_DB))
-	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
+	mkdir -p $(RW_HOME)/build
+	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir . --vars '{build_db: $(RW_HOME)/build/research.duckdb}'
 
 clean:
 	rm -rf $(VENV) var dbt_project/target dbt_project/logs
