@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-from dagster import ConfigurableResource, EnvVar, InitResourceContext
+from dagster import ConfigurableResource, Definitions, EnvVar, InitResourceContext, definitions
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
@@ -66,10 +66,11 @@ class OfflineDbtCliResource(DbtCliResource):
         return version.parse(importlib.metadata.version("dbt-core"))
 
 
-def build_resources() -> dict:
-    """The resources every definition uses."""
+@definitions
+def resources() -> Definitions:
+    """The resources every definition uses (found by the defs-folder loader, pipelines/definitions.py)."""
     # The locations are EnvVars (the UI shows where they come from; the Makefile and the CLI set them).
     # The tuning fields stay unset: they have defaults, which an EnvVar cannot express.
     warehouse = WarehouseResource(inbox=EnvVar(ENV_VARS["inbox"]), home=EnvVar(ENV_VARS["home"]))
-    return {"warehouse": warehouse,
-            "dbt": OfflineDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}
+    dbt = OfflineDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    return Definitions(resources={"warehouse": warehouse, "dbt": dbt})
