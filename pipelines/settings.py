@@ -98,7 +98,7 @@ def settings_from_env(inbox: str | Path | None = None, home: str | Path | None =
             value = os.environ.get(ENV_VARS[field]) or None
         return default if value is None else parse(value)
 
-    workers = read("workers", workers, int, None) or default_workers()
+    workers = read("workers", workers, int, default_workers())
     if workers < 1:
         raise ValueError(f"RW_WORKERS must be at least 1, not {workers}")
     return Settings(
