@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The whole resolved environment (every transitive package, pinned with hashes), made from
+# pyproject.toml's pins by `make lock`: two fresh machines install the same versions.
+LOCK := requirements.lock
+UV_VERSION := 0.13.8
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
@@ -10,22 +14,21 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export RW_HOME ?= $(CURDIR)/var
 export RW_INBOX ?= $(CURDIR)/data/inbox
 export DAGSTER_HOME ?= $(RW_HOME)/dagster
-# profiles.yml reads the build database path; parsing needs one even when nothing runs.
-export RW_BUILD_DB ?= $(RW_HOME)/build/research.duckdb
 # No network at run time: no usage statistics from dbt, Dagster or Great Expectations.
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: setup run test dev eval eval-names bench-extract bench-queries bench-scale bench docs clean
+.PHONY: setup run test test-fast lint fmt lock dev eval eval-names bench-extract bench-queries bench-scale bench docs clean
 
 setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 # The dbt manifest must exist before Dagster imports the definitions.
@@ -42,6 +45,33 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The library's unit tests, the definitions load test and the lock check: no pipeline run.
+test-fast: setup
+	$(BIN)/python -m pytest -m 'not integration'
+
+# Python with ruff (rules in pyproject.toml), the dbt models with sqlfluff (.sqlfluff); every
+# check runs, and the target fails if any found something. `make fmt` fixes what they can.
+SQL_PATHS := dbt_project/models dbt_project/snapshots
+lint: setup
+	status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	$(BIN)/sqlfluff lint $(SQL_PATHS) || status=1; \
+	exit $$status
+
+fmt: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix $(SQL_PATHS)
+
+# Re-resolve the lock from pyproject.toml after changing a pin (tests/test_requirements_lock.py
+# fails until then). uv is the one tool outside the lock: it only writes it.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--quiet -o $(LOCK)
 
 dev: setup
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
@@ -75,8 +105,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 docs: setup
-	mkdir -p $(dir $(RW_BUILD_DB))
-	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
+	mkdir -p $(RW_HOME)/build
+	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir . --vars '{build_db: $(RW_HOME)/build/research.duckdb}'
 
 clean:
 	rm -rf $(VENV) var dbt_project/target dbt_project/logs

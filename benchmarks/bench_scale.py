@@ -125,7 +125,7 @@ def _child(arguments: list[str], log: Path, env: dict[str, str]) -> tuple[int, f
 def pipeline_environment(home: Path, inbox: Path) -> dict[str, str]:
     """The environment of a pipeline process on `home` and `inbox`: no settling, no telemetry."""
     env = {**os.environ, "RW_HOME": str(home), "RW_INBOX": str(inbox), "RW_SETTLE_SECONDS": "0",
-           "RW_BUILD_DB": str(home / "build" / "research.duckdb"), "DO_NOT_TRACK": "1",
+           "DO_NOT_TRACK": "1",
            "GX_ANALYTICS_ENABLED": "false", "DAGSTER_DISABLE_TELEMETRY": "1",
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env.pop("DAGSTER_HOME", None)  # an ephemeral Dagster instance: the benchmark leaves no run history

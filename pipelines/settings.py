@@ -12,6 +12,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# Reference data (brokers, industries, companies, rating scale): dbt loads it, extraction reads it.
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -19,6 +21,12 @@ DEFAULT_SETTLE_SECONDS = 2.0
 # Most reports per extraction batch: a worker holds one batch (texts, frames, GX's pandas copy) at a
 # time, about 0.3 GB for 5,000 reports; GX's fixed cost per batch makes small batches slow.
 DEFAULT_BATCH_SIZE = 5000
+DEFAULT_INBOX = "data/inbox"
+DEFAULT_HOME = "var"
+
+# The environment variable behind each Settings field; the Dagster resource reads the same names.
+ENV_VARS = {"inbox": "RW_INBOX", "home": "RW_HOME", "max_file_bytes": "RW_MAX_FILE_BYTES",
+            "settle_seconds": "RW_SETTLE_SECONDS", "workers": "RW_WORKERS", "batch_size": "RW_BATCH_SIZE"}
 
 
 def duckdb_memory_limit() -> str:
@@ -80,17 +88,24 @@ class Settings:
 
 
 def settings_from_env(inbox: str | Path | None = None, home: str | Path | None = None,
-                      workers: int | None = None) -> Settings:
-    """Settings from arguments, else `RW_INBOX`/`RW_HOME`/`RW_MAX_FILE_BYTES`/`RW_SETTLE_SECONDS`/
-    `RW_WORKERS` (default: every core)/`RW_BATCH_SIZE`."""
-    workers = workers or int(os.environ.get("RW_WORKERS") or default_workers())
+                      workers: int | None = None, *, max_file_bytes: int | None = None,
+                      settle_seconds: float | None = None, batch_size: int | None = None) -> Settings:
+    """Settings from arguments; one left out (None) is read from its variable in `ENV_VARS`, else
+    defaults (inbox `data/inbox`, home `var`, workers: every core)."""
+
+    def read(field: str, value, parse, default):
+        if value is None:
+            value = os.environ.get(ENV_VARS[field]) or None
+        return default if value is None else parse(value)
+
+    workers = read("workers", workers, int, default_workers())
     if workers < 1:
         raise ValueError(f"RW_WORKERS must be at least 1, not {workers}")
     return Settings(
-        inbox=Path(inbox or os.environ.get("RW_INBOX", "data/inbox")).resolve(),
-        home=Path(home or os.environ.get("RW_HOME", "var")).resolve(),
-        max_file_bytes=int(os.environ.get("RW_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)),
-        settle_seconds=float(os.environ.get("RW_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS)),
+        inbox=Path(read("inbox", inbox, str, DEFAULT_INBOX)).resolve(),
+        home=Path(read("home", home, str, DEFAULT_HOME)).resolve(),
+        max_file_bytes=read("max_file_bytes", max_file_bytes, int, DEFAULT_MAX_FILE_BYTES),
+        settle_seconds=read("settle_seconds", settle_seconds, float, DEFAULT_SETTLE_SECONDS),
         workers=workers,
-        batch_size=int(os.environ.get("RW_BATCH_SIZE") or DEFAULT_BATCH_SIZE),
+        batch_size=read("batch_size", batch_size, int, DEFAULT_BATCH_SIZE),
     )

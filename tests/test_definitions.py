@@ -8,10 +8,8 @@ import sys
 from dagster import AssetKey, Definitions
 
 from pipelines.definitions import defs
+from pipelines.defs.validate.checks import CONTRACT_MARTS
 from tests.conftest import REPO_ROOT
-
-CONTRACT_MARTS = ["dim_broker", "dim_industry", "dim_company", "dim_date", "dim_report", "fct_claim",
-                  "fct_metric", "fct_recommendation", "fct_rating", "fct_entity_mention"]
 
 
 def test_definitions_are_loadable():

@@ -17,3 +17,14 @@
     select {{ id_column }} as entity_id, {{ name_key('alias') }} as name_key
     from {{ relation }}, unnest(string_split(coalesce({{ alias_column }}, ''), '|')) as alias_list(alias)
 {%- endmacro %}
+
+{#- name_key -> id for every name that belongs to exactly one entity; `names` (a CTE or relation)
+    has rows of (entity_id, name_key). A name shared by two entities resolves to neither: a wrong
+    match is worse than an unresolved one. -#}
+{% macro unambiguous_names(names, id_column) -%}
+    select name_key, min(entity_id) as {{ id_column }}
+    from {{ names }}
+    where name_key is not null
+    group by name_key
+    having count(distinct entity_id) = 1
+{%- endmacro %}

@@ -22,14 +22,38 @@ RAW_TABLES = tuple(name for name in schema.FRAMES if name != "failures")
 TEXTS = {"report_id": pl.String, "encoding": pl.String, "text": pl.String}
 LINEAGE_COLUMNS = "extractor_version VARCHAR, loaded_at TIMESTAMP"
 
-AUDIT_DDL = """
+# audit.files, declared once: its DDL derives from it and `record_received` builds its rows with it.
+AUDIT_FILES = {"source_file": pl.String, "content_sha256": pl.String, "size_bytes": pl.Int64,
+               "received_at": pl.Datetime("us"), "status": pl.String, "reason": pl.String,
+               "report_id": pl.String, "mtime_ns": pl.Int64, "run_id": pl.String,
+               "updated_at": pl.Datetime("us")}
+AUDIT_FILES_REQUIRED = ("source_file", "size_bytes", "received_at", "status", "mtime_ns")
+
+_DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT",
+                 pl.Float64: "DOUBLE", pl.Datetime("us"): "TIMESTAMP"}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    """The DuckDB column type for a Polars dtype used in `schema`."""
+    if isinstance(dtype, pl.List):
+        return duckdb_type(dtype.inner) + "[]"
+    return _DUCKDB_TYPES[dtype]
+
+
+def columns_ddl(columns: dict[str, pl.DataType], not_null: Sequence[str] = ()) -> str:
+    """The column list of a DuckDB table holding frames of `columns`."""
+    return ", ".join(f"{name} {duckdb_type(dtype)}{' not null' if name in not_null else ''}"
+                     for name, dtype in columns.items())
+
+
+def table_ddl(table: str, columns: dict[str, pl.DataType]) -> str:
+    return f"create table if not exists {table} ({columns_ddl(columns)}, {LINEAGE_COLUMNS})"
+
+
+AUDIT_DDL = f"""
 create schema if not exists raw;
 create schema if not exists audit;
-create table if not exists audit.files (
-    source_file varchar not null, content_sha256 varchar, size_bytes bigint not null,
-    received_at timestamp not null, status varchar not null, reason varchar, report_id varchar,
-    mtime_ns bigint not null, run_id varchar, updated_at timestamp
-);
+create table if not exists audit.files ({columns_ddl(AUDIT_FILES, AUDIT_FILES_REQUIRED)});
 create table if not exists audit.runs (
     run_id varchar primary key, started_at timestamp not null, finished_at timestamp,
     files_received integer, reports_loaded integer, files_quarantined integer,
@@ -45,27 +69,6 @@ create table if not exists audit.validations (
 alter table audit.validations add column if not exists blocks_publish boolean;
 alter table audit.runs add column if not exists code_fingerprint varchar;
 """
-
-# The columns `record_received` writes, in the order of its rows.
-_AUDIT_FILES = {"source_file": pl.String, "content_sha256": pl.String, "size_bytes": pl.Int64,
-                "received_at": pl.Datetime("us"), "status": pl.String, "reason": pl.String,
-                "report_id": pl.String, "mtime_ns": pl.Int64, "run_id": pl.String,
-                "updated_at": pl.Datetime("us")}
-
-_DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT",
-                 pl.Float64: "DOUBLE", pl.Datetime("us"): "TIMESTAMP"}
-
-
-def duckdb_type(dtype: pl.DataType) -> str:
-    """The DuckDB column type for a Polars dtype used in `schema`."""
-    if isinstance(dtype, pl.List):
-        return duckdb_type(dtype.inner) + "[]"
-    return _DUCKDB_TYPES[dtype]
-
-
-def table_ddl(table: str, columns: dict[str, pl.DataType]) -> str:
-    body = ", ".join(f"{name} {duckdb_type(dtype)}" for name, dtype in columns.items())
-    return f"create table if not exists {table} ({body}, {LINEAGE_COLUMNS})"
 
 
 @contextmanager
@@ -109,7 +112,7 @@ def record_received(path: Path, files: Iterable[ReceivedFile], run_id: str) -> N
     if not rows:
         return
     # One insert from Arrow: executemany runs one statement per row, about 2 ms each.
-    received = pl.DataFrame(rows, schema=_AUDIT_FILES, orient="row")
+    received = pl.DataFrame(rows, schema=AUDIT_FILES, orient="row")
     with connect(path) as con:
         con.register("received_rows", received.to_arrow())
         con.execute("insert into audit.files by name select * from received_rows")

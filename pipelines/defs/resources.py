@@ -1,4 +1,4 @@
-"""Resources: where the warehouse lives (from the environment) and the dbt CLI."""
+"""Resources: where the warehouse lives (Dagster config, from the environment) and the dbt CLI."""
 
 import importlib.metadata
 import sys
@@ -7,21 +7,26 @@ from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-from dagster import ConfigurableResource, InitResourceContext
+from dagster import ConfigurableResource, Definitions, EnvVar, InitResourceContext, definitions
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
 from pipelines.core.lock import exclusive_run
-from pipelines.settings import DBT_PROJECT_DIR, Settings, settings_from_env
+from pipelines.settings import DBT_PROJECT_DIR, ENV_VARS, Settings, settings_from_env
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+# profiles.yml takes the build database from `--vars` (the transform asset passes settings.build_db);
+# parsing the project opens no database, so the manifest is prepared with an in-memory one.
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR,
+                         prepare_project_cli_args=["parse", "--quiet", "--vars", '{build_db: ":memory:"}'])
 # The dbt installed beside this interpreter, so runs work whether or not the venv is on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 class WarehouseResource(ConfigurableResource):
-    """Paths of the inbox and of RW_HOME, extraction workers; unset fields fall back to RW_INBOX / RW_HOME /
-    RW_WORKERS.
+    """The run's `Settings` (pipelines/settings.py) as Dagster config: the code location binds the
+    inbox and RW_HOME to `EnvVar("RW_INBOX")`/`EnvVar("RW_HOME")`, resolved when a run starts; run
+    config may override any field. A field left unset (None) is read by `settings_from_env`: its
+    environment variable, else the default.
 
     Every step of a run uses this resource, and the in-process executor sets it up once before the
     first step and tears it down after the last, so holding the RW_HOME lock here makes runs
@@ -31,10 +36,14 @@ class WarehouseResource(ConfigurableResource):
 
     inbox: str | None = None
     home: str | None = None
-    workers: int | None = None  # extraction processes; RW_WORKERS, else every core
+    max_file_bytes: int | None = None  # larger files are quarantined unread
+    settle_seconds: float | None = None  # younger files wait for the next run
+    workers: int | None = None  # extraction processes; default every core
+    batch_size: int | None = None  # most reports per extraction batch
 
     def settings(self) -> Settings:
-        settings = settings_from_env(self.inbox, self.home, self.workers)
+        settings = settings_from_env(self.inbox, self.home, self.workers, max_file_bytes=self.max_file_bytes,
+                                     settle_seconds=self.settle_seconds, batch_size=self.batch_size)
         settings.ensure_dirs()
         return settings
 
@@ -57,7 +66,11 @@ class OfflineDbtCliResource(DbtCliResource):
         return version.parse(importlib.metadata.version("dbt-core"))
 
 
-def build_resources() -> dict:
-    """The resources every definition uses."""
-    return {"warehouse": WarehouseResource(),
-            "dbt": OfflineDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}
+@definitions
+def resources() -> Definitions:
+    """The resources every definition uses (found by the defs-folder loader, pipelines/definitions.py)."""
+    # The locations are EnvVars (the UI shows where they come from; the Makefile and the CLI set them).
+    # The tuning fields stay unset: they have defaults, which an EnvVar cannot express.
+    warehouse = WarehouseResource(inbox=EnvVar(ENV_VARS["inbox"]), home=EnvVar(ENV_VARS["home"]))
+    dbt = OfflineDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    return Definitions(resources={"warehouse": warehouse, "dbt": dbt})

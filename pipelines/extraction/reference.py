@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import polars as pl
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+from pipelines.settings import SEEDS_DIR
 
 
 def read_seed(name: str) -> pl.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterable
 from datetime import datetime
@@ -117,9 +118,9 @@ def load_reports(db: Path, ids: Iterable[str], loaded_at: datetime, n_claims: in
             ], loaded_at)
 
 
-def run_dbt(project: Path, *args: str) -> None:
+def run_dbt(project: Path, db: Path, *args: str) -> None:
     result = dbtRunner().invoke([*args, "--project-dir", str(project), "--profiles-dir", str(project),
-                                 "--quiet"])
+                                 "--vars", json.dumps({"build_db": str(db)}), "--quiet"])
     assert result.success, result.exception or result.result
 
 
@@ -155,10 +156,8 @@ def warehouse(tmp_path_factory) -> Path:
                        report_id, mtime_ns) values ('r01 copy.txt', 'r01r01r01r01', 10, '2025-03-09',
                        'duplicate', 'r01', 0)""")
     load_reports(db, REPORTS, FIRST_LOAD)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RW_BUILD_DB", str(db))
-        run_dbt(project, "build")
-        yield db
+    run_dbt(project, db, "build")
+    return db
 
 
 def test_report_resolution(warehouse):
@@ -233,12 +232,10 @@ def test_incremental_run_equals_full_refresh(warehouse):
             con.execute(f"delete from raw.{table} where report_id = 'r05'")
     load_reports(warehouse, LATER_REPORTS, SECOND_LOAD)
     (project / "seeds" / "companies.csv").write_text(COMPANIES_CSV + "nobody,Nobody Optics,,,,\n", encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RW_BUILD_DB", str(warehouse))
-        run_dbt(project, "build")
-        incremental = mart_rows(warehouse)
-        run_dbt(project, "build", "--full-refresh")
-        full_refresh = mart_rows(warehouse)
+    run_dbt(project, warehouse, "build")
+    incremental = mart_rows(warehouse)
+    run_dbt(project, warehouse, "build", "--full-refresh")
+    full_refresh = mart_rows(warehouse)
     assert {"dim_report", "fct_rating_change", "company_consensus", "report_activity_weekly"} <= set(incremental)
     for mart, rows in full_refresh.items():
         assert incremental[mart] == rows, mart

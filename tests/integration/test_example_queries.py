@@ -22,6 +22,8 @@ import duckdb
 import pytest
 import yaml
 
+from pipelines.defs.validate.checks import CONTRACT_MARTS
+from pipelines.settings import SEEDS_DIR
 from tests.conftest import GOLD, REPO_ROOT, SAMPLES
 from tests.integration.conftest import PipelineRun, copy_reports, run_pipeline
 
@@ -34,8 +36,6 @@ STALE_AFTER = timedelta(days=yaml.safe_load((DBT_DIR / "dbt_project.yml").read_t
 STATED_CHANGE = {"maintain": "reiteration", "upgrade": "upgrade", "downgrade": "downgrade", "initiate": "initiation"}
 ANALYST_MARTS = ("company_consensus", "industry_consensus", "theme_recommendations_monthly", "forecast_series",
                  "report_activity_weekly", "fct_rating_change")
-CONTRACT_MARTS = ("dim_broker", "dim_industry", "dim_company", "dim_date", "dim_report", "fct_claim", "fct_metric",
-                  "fct_recommendation", "fct_rating", "fct_entity_mention")
 
 
 # --- the gold side: what the samples say, modelled in plain Python -------------------------------------------
@@ -292,7 +292,7 @@ def name_key(name: str) -> str:
 
 def seed_names(seed: str, columns: tuple[str, ...]) -> set[str]:
     """Every name and alias of a reference seed, folded like the warehouse folds them."""
-    with (DBT_DIR / "seeds" / seed).open(encoding="utf-8") as handle:
+    with (SEEDS_DIR / seed).open(encoding="utf-8") as handle:
         return {name_key(name) for row in csv.DictReader(handle)
                 for name in [*(row[c] for c in columns), *(row["aliases"] or "").split("|")] if name.strip()}
 

@@ -9,11 +9,7 @@ with names as (
 ),
 
 unambiguous as (
-    select name_key, min(entity_id) as company_id
-    from names
-    where name_key is not null
-    group by name_key
-    having count(distinct entity_id) = 1
+    {{ unambiguous_names('names', 'company_id') }}
 ),
 
 version as (

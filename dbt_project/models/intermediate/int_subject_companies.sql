@@ -11,12 +11,12 @@ with subjects as (
     where subject_company_code is not null or subject_company_name_cn is not null
 ),
 
+reference_name_rows as (
+    {{ names_with_aliases(ref('companies'), 'company_id', ['name_cn', 'name_en'], 'aliases') }}
+),
+
 reference_names as (
-    select name_key, min(entity_id) as company_id
-    from ({{ names_with_aliases(ref('companies'), 'company_id', ['name_cn', 'name_en'], 'aliases') }})
-    where name_key is not null
-    group by name_key
-    having count(distinct entity_id) = 1
+    {{ unambiguous_names('reference_name_rows', 'company_id') }}
 ),
 
 reference_tickers as (

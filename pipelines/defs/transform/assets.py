@@ -1,6 +1,6 @@
 """Transform: the dbt project (staging → intermediate → marts) built on the build database."""
 
-import os
+import json
 
 from dagster import AssetExecutionContext, Config
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -25,10 +25,10 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
     full_refresh = config.full_refresh or runs.code_changed_since_published(settings.build_db, context.run_id)
     if full_refresh and not config.full_refresh:
         context.log.info("the code changed since the published build: every dbt model is rebuilt (--full-refresh)")
-    # dbt runs as a subprocess that inherits this environment; profiles.yml reads the path from it.
-    os.environ["RW_BUILD_DB"] = str(settings.build_db)
     # dbt unit tests check the models' SQL, not the data: they run with the project's tests
-    # (tests/integration/test_dbt_project.py), not in every warehouse build.
-    args = ["build", "--exclude-resource-type", "unit_test", *(["--full-refresh"] if full_refresh else [])]
+    # (tests/integration/test_dbt_project.py), not in every warehouse build. profiles.yml reads the
+    # build database from `build_db`.
+    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps({"build_db": str(settings.build_db)}),
+            *(["--full-refresh"] if full_refresh else [])]
     # Artifacts and logs of the last build live with the warehouse they built, not in the source tree.
     yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
