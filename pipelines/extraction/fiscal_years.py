@@ -21,7 +21,6 @@ class YearMention:
     kind: str  # "point", "month" (an event month: short reach), "range", "ignored"
 
 
-
 def year_mentions(t: str, parser: FigureParser) -> list[YearMention]:
     """Year phrases of the bullet that are not part of a figure, each with how it may date figures."""
     figures = Spans((f.start, f.number_end) for f in parser.found)

@@ -58,8 +58,6 @@ class _Amount:
     divisor: Decimal = _ONE  # basis points are stored as percentage points
 
 
-
-
 class Spans:
     """Answers "is this position inside one of these spans" in O(log n)."""
 
@@ -83,7 +81,6 @@ def _exact(digits: str) -> Decimal | None:
 def _base_units(number: Decimal, scale: Decimal | None, divisor: Decimal) -> float:
     """The nearest double to number x scale / divisor, computed exactly: "67.6 billion" is 67600000000.0."""
     return float(_EXACT.divide(_EXACT.multiply(number, scale or _ONE), divisor))
-
 
 
 # --- figures -----------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ def _lookbehind(words: Iterable[str]) -> str:
 MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 
+
 class PhrasesBefore:
     """Which phrase of a table ends a text (trailing whitespace aside), not inside a longer word.
 

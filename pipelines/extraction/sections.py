@@ -40,6 +40,8 @@ _KNOWN_SECTION = re.compile(
     r"|(?:Investment\s+)?(?:Recommendations?|Suggestions?|Advice)|Recommended\s+(?:Stocks|Companies)"
     r"|Stock\s+Picks|Related\s+(?:Companies|Stocks|Targets)|Beneficiaries)(?![\w-])", re.I)
 # Sections whose bullets are grouped under sub-headings even before a second heading shows it.
+# Headings under which every figure is a forecast ("Earnings Forecast and Valuation", "盈利预测与估值").
+_FORECAST_HEADING = re.compile(r"forecast|valuation|estimate|outlook|预测|估值|展望", re.I)
 _SUBSECTIONED = re.compile(r"\bKey\s+Points\b|\bMain\s+Points\b|\bby\s+Sections?\b", re.I)
 
 # Lower-case words a heading may contain (`R&D and Pipeline`, `Key Points by Section`).
@@ -68,6 +70,11 @@ class Bullet:
     pages: tuple[int, ...]
     start: int  # span of the bullet text in the decoded text (no marker, no trailing citations)
     end: int
+
+
+def announces_forecasts(section: str | None, subsection: str | None) -> bool:
+    """Whether a bullet's section or sub-section heading announces forecasts or valuations."""
+    return any(heading and _FORECAST_HEADING.search(heading) for heading in (section, subsection))
 
 
 def clean_text(text: str) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
+from decimal import Decimal
 
 import polars as pl
 import pytest
 
 from pipelines.extraction import schema
 from pipelines.extraction.decoding import decode_report
+from pipelines.extraction.metric_vocabulary import SCALE_WORDS
 from pipelines.extraction.report import extract_reports
 from tests.conftest import GOLD, SAMPLES
 
@@ -55,6 +58,38 @@ def test_company_report_rows() -> None:
     for claim in claims.iter_rows(named=True):
         assert COMPANY_REPORT[claim["char_start"]:claim["char_end"]] == claim["claim_text"]
     assert frames["recommendations"].height == 0
+
+
+def test_metric_kind_and_forecast_are_decided_where_the_text_is_read() -> None:
+    """A level of a tracked measure has a kind; a figure is a forecast for a later year or under a forecast heading."""
+    report = COMPANY_REPORT.replace("Margins widened", "Net profit will reach 3.1 billion yuan in 2026")
+    metrics = extract_reports([("r1", report)])["metrics"]
+    assert metrics.select("raw_text", "metric_kind", "is_forecast").rows() == [
+        ("22.6%", None, False),  # a growth rate, in a Core Views bullet of 2025
+        ("23.86 billion yuan", "revenue", False),
+        ("3.1 billion yuan in 2026", "net_profit", True),  # a year after the report's
+        ("130 yuan", "target_price", True)]  # under "Profit Forecast and Valuation"
+
+
+@pytest.mark.skipif(not GOLD.is_dir(), reason="the gold annotations are not checked out next to the repository")
+def test_every_dev_corpus_value_is_the_nearest_double_to_its_stated_digits() -> None:
+    """No value differs from the round trip of the digits its raw text states, times a scale word's multiplier."""
+    metrics = extract_reports(_dev_corpus())["metrics"]
+    assert not metrics.is_empty()
+    for row in metrics.iter_rows(named=True):
+        for value in (row["value"], row["value_high"]):
+            if value is not None:
+                assert value in stated_values(row["raw_text"]), (row["report_id"], row["raw_text"], value)
+
+
+def stated_values(raw_text: str) -> set[float]:
+    """Every double the raw text can state exactly: each number in it, signed, times any scale (or per 100 for bps)."""
+    multipliers = {Decimal(1), Decimal("0.01")} | {scale.multiplier for scale in SCALE_WORDS}
+    numbers = [Decimal(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", raw_text.translate(_FULL_WIDTH))]
+    return {float(sign * n * m) for n in numbers for m in multipliers for sign in (1, -1)}
+
+
+_FULL_WIDTH = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
 def test_recommendation_bullets_are_not_claims() -> None:
