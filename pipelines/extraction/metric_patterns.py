@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipelines.extraction.metric_vocabulary import QUALIFIER_PHRASES, SCALE_WORDS, WRITTEN_CURRENCY_AFTER, WRITTEN_CURRENCY_BEFORE
+from pipelines.extraction.metric_vocabulary import (
+    QUALIFIER_PHRASES, SCALE_WORDS, WRITTEN_CURRENCY_AFTER, WRITTEN_CURRENCY_BEFORE)
 from pipelines.extraction.phrases import alternation
 
 _WORD_END = r"(?:(?<=[A-Za-z])\b|(?<![A-Za-z]))"  # an English word ends at a word boundary; CJK anywhere

@@ -49,7 +49,8 @@ WRITTEN_CURRENCY_AFTER = {**{code: code for code in CURRENCIES},
 
 def currency_acronyms() -> frozenset[str]:
     """Currency codes and all-capital symbols (CNY, RMB): acronyms that never name an organisation."""
-    return CURRENCIES | {symbol for c in CURRENCY_TABLE for symbol in c.symbols if symbol.isalpha() and symbol.isupper()}
+    return CURRENCIES | {symbol for currency in CURRENCY_TABLE for symbol in currency.symbols
+                         if symbol.isalpha() and symbol.isupper()}
 
 
 # --- scale words -------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.extraction.metric_vocabulary import SCALE_WORDS, WRITTEN_CURRENCY_AFTER, WRITTEN_CURRENCY_BEFORE, ScaleWord
+from pipelines.extraction.metric_vocabulary import (
+    SCALE_WORDS, WRITTEN_CURRENCY_AFTER, WRITTEN_CURRENCY_BEFORE, ScaleWord)
 from pipelines.extraction.metrics import QUALIFIERS, UNITS, find_metrics
 
 # Pieces of real bullets, so that generated text reaches the parser's branches and not only its fast exits.
@@ -56,7 +57,8 @@ def test_long_repetitive_text_stays_fast_and_sane(piece: str, times: int) -> Non
 
 @settings(max_examples=300, deadline=None)
 @given(st.from_regex(r"[1-9]\d{0,5}(?:\.\d{1,4})?", fullmatch=True), st.sampled_from(SCALE_WORDS),
-       st.sampled_from(sorted(WRITTEN_CURRENCY_BEFORE.items())), st.sampled_from(sorted(WRITTEN_CURRENCY_AFTER.items())))
+       st.sampled_from(sorted(WRITTEN_CURRENCY_BEFORE.items())),
+       st.sampled_from(sorted(WRITTEN_CURRENCY_AFTER.items())))
 def test_a_value_is_the_nearest_double_to_its_stated_digits(digits: str, scale: ScaleWord, before: tuple[str, str],
                                                             after: tuple[str, str]) -> None:
     if scale.attached_only:  # "US$5m", "RMB12k": the currency is written before

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
-from decimal import Decimal
 
 import polars as pl
 import pytest
 
 from pipelines.extraction import schema
 from pipelines.extraction.decoding import decode_report
-from pipelines.extraction.metric_vocabulary import SCALE_WORDS
 from pipelines.extraction.report import extract_reports
-from tests.conftest import GOLD, SAMPLES
+from tests.conftest import GOLD, SAMPLES, stated_values
 
 COMPANY_REPORT = (
     "Investment Rating: Buy (Maintained) [1]\r\n"
@@ -80,16 +77,6 @@ def test_every_dev_corpus_value_is_the_nearest_double_to_its_stated_digits() -> 
         for value in (row["value"], row["value_high"]):
             if value is not None:
                 assert value in stated_values(row["raw_text"]), (row["report_id"], row["raw_text"], value)
-
-
-def stated_values(raw_text: str) -> set[float]:
-    """Every double the raw text can state exactly: each number in it, signed, times any scale (or per 100 for bps)."""
-    multipliers = {Decimal(1), Decimal("0.01")} | {scale.multiplier for scale in SCALE_WORDS}
-    numbers = [Decimal(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", raw_text.translate(_FULL_WIDTH))]
-    return {float(sign * n * m) for n in numbers for m in multipliers for sign in (1, -1)}
-
-
-_FULL_WIDTH = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
 def test_recommendation_bullets_are_not_claims() -> None:
