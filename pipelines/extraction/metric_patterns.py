@@ -26,12 +26,19 @@ def _phrases(phrases: Iterable[str], space: str = r"\s+") -> str:
     return alternation(phrases).replace(re.escape(" "), space)
 
 
+def _longest_first(phrases: Iterable[str], space: str) -> str:
+    """A flat alternation of `phrases`, longest first: where a pattern is searched rather than matched at a
+    position, the regex engine skips ahead on the phrases' first characters, which a prefix tree's guards hide."""
+    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
+    return "(?:" + "|".join(re.escape(phrase).replace(re.escape(" "), space) for phrase in ordered) + ")"
+
+
 def _lookbehind(words: Iterable[str]) -> str:
     """`(?<=...)` for any of `words` (Python's look-behinds are of fixed width: one per length)."""
     by_length: dict[int, list[str]] = {}
-    for word in sorted(words):
-        by_length.setdefault(len(word), []).append(re.escape(word))
-    return "|".join(f"(?<={'|'.join(group)})" for _, group in sorted(by_length.items()))
+    for word in words:
+        by_length.setdefault(len(word), []).append(word)
+    return "|".join(f"(?<={alternation(group)})" for _, group in sorted(by_length.items()))
 
 
 MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -80,8 +87,8 @@ UNIT_AFTER = re.compile(
       | (?P<counter>吨|辆|台|家|个|人|户|件|套|张|部|座|颗|片|只)
     )""", re.X)
 # A currency right before a number ("US$", "RMB ", "USD"); a code or a symbol in letters must start a word.
-CURRENCY_BEFORE = re.compile("(?:(?P<symbol>" + _phrases(_SIGN_CURRENCIES, space=r"\s?") + ")"
-                             "|(?<![A-Za-z])(?P<code>" + _phrases(_LETTER_CURRENCIES) + r"))\s*$")
+CURRENCY_BEFORE = re.compile("(?:(?P<symbol>" + _longest_first(_SIGN_CURRENCIES, r"\s?") + ")"
+                             "|(?<![A-Za-z])(?P<code>" + _longest_first(_LETTER_CURRENCIES, "") + r"))\s*$")
 RANGE_SEP = re.compile(r"\s*(?:-|~|to)\s*|\s+and\s+")
 RANGE_HEAD = re.compile(rf"(?P<currency>{_phrases(_SIGN_CURRENCIES | _LETTER_CURRENCIES)}\s*)?(?P<neg>-)?")
 # What each item of "25x/20x", "1.2bn/1.5bn" may carry.
