@@ -80,6 +80,8 @@ def _exact(digits: str) -> Decimal | None:
 
 def _base_units(number: Decimal, scale: Decimal | None, divisor: Decimal) -> float:
     """The nearest double to number x scale / divisor, computed exactly: "67.6 billion" is 67600000000.0."""
+    if scale is None and divisor is _ONE:  # "85%", "35x": the stated number itself
+        return float(number)
     return float(_EXACT.divide(_EXACT.multiply(number, scale or _ONE), divisor))
 
 
