@@ -39,9 +39,9 @@ _KNOWN_SECTION = re.compile(
     r"|(?:Key\s+|Investment\s+|Main\s+)?Risks"
     r"|(?:Investment\s+)?(?:Recommendations?|Suggestions?|Advice)|Recommended\s+(?:Stocks|Companies)"
     r"|Stock\s+Picks|Related\s+(?:Companies|Stocks|Targets)|Beneficiaries)(?![\w-])", re.I)
-# Sections whose bullets are grouped under sub-headings even before a second heading shows it.
 # Headings under which every figure is a forecast ("Earnings Forecast and Valuation", "盈利预测与估值").
 _FORECAST_HEADING = re.compile(r"forecast|valuation|estimate|outlook|预测|估值|展望", re.I)
+# Sections whose bullets are grouped under sub-headings even before a second heading shows it.
 _SUBSECTIONED = re.compile(r"\bKey\s+Points\b|\bMain\s+Points\b|\bby\s+Sections?\b", re.I)
 
 # Lower-case words a heading may contain (`R&D and Pipeline`, `Key Points by Section`).
