@@ -30,7 +30,7 @@ AUDIT_FILES = {"source_file": pl.String, "content_sha256": pl.String, "size_byte
 AUDIT_FILES_REQUIRED = ("source_file", "size_bytes", "received_at", "status", "mtime_ns")
 
 _DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT",
-                 pl.Float64: "DOUBLE", pl.Datetime("us"): "TIMESTAMP"}
+                 pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN", pl.Datetime("us"): "TIMESTAMP"}
 
 
 def duckdb_type(dtype: pl.DataType) -> str:
@@ -91,6 +91,8 @@ def initialize(path: Path) -> None:
         con.execute(AUDIT_DDL)
         for name in RAW_TABLES:
             con.execute(table_ddl(f"raw.{name}", schema.FRAMES[name]))
+            for column, dtype in schema.FRAMES[name].items():  # a build database made before the column gains it
+                con.execute(f"alter table raw.{name} add column if not exists {column} {duckdb_type(dtype)}")
         con.execute(table_ddl("raw.report_texts", TEXTS))
 
 

@@ -1,3 +1,3 @@
 """Dagster-free extraction library: report bytes in, Polars frames out (see `schema.py`)."""
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from pipelines.extraction.metric_vocabulary import currency_acronyms
 from pipelines.extraction.phrases import alternation
 from pipelines.extraction.reference import company_names, read_seed
 
@@ -110,14 +111,14 @@ _PLACES_AND_NON_NAME_WORDS = PLACES | NON_NAME_WORDS
 # Acronyms of indicators, products and technologies that look like organisation acronyms.
 NON_ORG_ACRONYMS = frozenset("""
     AI AIGC AGI LLM LLMs GPU GPUs CPU ASIC ASICs HBM DRAM NAND PCB PCBs CCL HDI HVLP UHV DC AC
-    PE PB PS EPS ROE ROA NIM NPL LPR RRR MLF AUM ARPU DAU MAU GMV SKU IPO R&D ETF ETFs RMB CNY
-    USD HKD EUR GDP CPI PPI PMI NEV NEVs EV EVs BEV PHEV EREV HEV ICE SUV MPV ADAS NOA OTA PV ESS
+    PE PB PS EPS ROE ROA NIM NPL LPR RRR MLF AUM ARPU DAU MAU GMV SKU IPO R&D ETF ETFs
+    GDP CPI PPI PMI NEV NEVs EV EVs BEV PHEV EREV HEV ICE SUV MPV ADAS NOA OTA PV ESS
     BESS TOPCon PERC HJT IT ICT IoT SaaS PaaS IaaS API APP MDI TDI PVC PTA HFC HFCs LNG LPG
     EBITDA CAGR YoY QoQ MoM FY TTM ADC ADCs GLP TCE CDMO CRO CXO BD NRDL VBP KOL IP IPs AAA MMO
     CEO CFO CTO COO SOE SOEs SME SMEs CSI HSI STAR ESG REIT REITs LGFV BAT FAANG DCU TPU NPU SoC
     MCU IGBT SiC GaN OLED LCD LED VR AR XR MR HPC IDC AIDC CAPEX OPEX ASP ASPs NAV TAM OEM OEMs
     ODM EMS PD VEGF MMA GW MW GWh MWh TWh KWh kWh RMBbn PP BPS NII NPLs
-""".split())
+""".split()) | currency_acronyms()
 CORPORATE_VERBS = frozenset(_VOCABULARY["corporate_verb"])
 AUXILIARIES = r"(?:has|have|had|will|would|also|both|together|jointly|each|all|recently|already|further|now)"
 BUSINESS_NOUNS = frozenset(_VOCABULARY["business_noun"])

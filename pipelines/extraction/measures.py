@@ -21,6 +21,7 @@ MEASURES = ("target_price", "eps", "pe", "valuation_other", "dividend", "revenue
             "macro", "other")  # the SPEC's order of precedence
 CHANGE_BASES = ("level", "yoy", "qoq", "mom", "cagr", "change")
 DIRECTIONS = ("up", "down")
+FORECAST_SERIES_MEASURES = frozenset({"revenue", "net_profit", "eps", "pe", "target_price"})  # forecast_series
 
 
 class Figure(Protocol):
@@ -38,6 +39,11 @@ class Reading:
     measure: str
     change_basis: str
     direction: str | None
+
+    @property
+    def metric_kind(self) -> str | None:
+        """The forecast series a stated level belongs to (its measure), else None: growth rates are not levels."""
+        return self.measure if self.change_basis == "level" and self.measure in FORECAST_SERIES_MEASURES else None
 
 
 # --- vocabulary ---------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipelines.extraction.citations import CITATION_RUN, citation_pages
 from pipelines.extraction.reference import read_seed
-from pipelines.extraction.sections import CITATION_RUN, citation_pages
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pipelines.extraction.measures import read_figures
 from pipelines.extraction.metrics import find_metrics
 from pipelines.extraction.ratings import find_rating_header, resolve_scope
 from pipelines.extraction.recommendations import is_recommendation_section, parse_recommendations
-from pipelines.extraction.sections import parse_sections
+from pipelines.extraction.sections import announces_forecasts, parse_sections
 
 Rows = dict[str, list[tuple]]
 _MAX_ERROR_CHARS = 200  # an exception message can quote a whole report; the reason only needs its gist
@@ -63,6 +63,7 @@ def extract_report(report_id: str, text: str, gazetteer: Gazetteer | None = None
     rows["recommendations"] = [(report_id, r.theme_seq, r.theme, r.company_seq, r.company_name_raw, list(r.pages))
                                for r in parse_recommendations(recommendation_bullets)]
     claims = [b for b in bullets if not is_recommendation_section(b.section)]
+    published_year = layout.source.published_at.year
     metric_seq = 0
     named: list[str] = []  # a company named in full once may be named by a short form later
     for claim_seq, claim in enumerate(claims, start=1):
@@ -70,12 +71,16 @@ def extract_report(report_id: str, text: str, gazetteer: Gazetteer | None = None
                                claim.start, claim.end))
         span = text[claim.start:claim.end]  # metrics and entities get the bullet as it stands in the text
         metrics = find_metrics(span)
+        forecast_heading = announces_forecasts(claim.section, claim.subsection)
         for metric, reading in zip(metrics, read_figures(span, metrics, claim.section, claim.subsection)):
             metric_seq += 1
+            # A forecast: stated for a fiscal year after the report's publication, or under a forecast heading.
+            is_forecast = forecast_heading or (metric.fiscal_year or 0) > published_year
             rows["metrics"].append((report_id, claim_seq, metric_seq, metric.raw_text, metric.value,
                                     metric.value_high, metric.unit, metric.per_unit, metric.fiscal_year,
                                     metric.qualifier, reading.measure, reading.change_basis, reading.direction,
-                                    claim.start + metric.start, claim.start + metric.end))
+                                    reading.metric_kind, is_forecast, claim.start + metric.start,
+                                    claim.start + metric.end))
         entities = find_entities(span, gazetteer, named_before=named)
         rows["entity_mentions"].extend((report_id, claim_seq, entity.name, claim.start + entity.start,
                                         claim.start + entity.end) for entity in entities)

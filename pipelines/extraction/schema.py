@@ -42,6 +42,8 @@ METRICS = {
     "measure": pl.String,  # what the figure is about: measures.MEASURES
     "change_basis": pl.String,  # level | yoy | qoq | mom | cagr | change
     "direction": pl.String,  # up | down | null (a level stated plainly, or a figure written with a minus)
+    "metric_kind": pl.String,  # the forecast series a level figure belongs to: measures.metric_kind
+    "is_forecast": pl.Boolean,  # stated for a year after the report's, or under a forecast heading
     "char_start": pl.Int64,  # span of the figure in the decoded text
     "char_end": pl.Int64,
 }

@@ -13,12 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CITATION = re.compile(r"[\[［]\s*(\d{1,6}(?:\s*[,，、]\s*\d{1,6})*)\s*[\]］]")
-_CITATION_BODY = r"\s*\d{1,6}(?:\s*[,，、]\s*\d{1,6})*\s*[\]］]"
-# `(?:\s*[\[［]<body>)+`, its first `\s*[\[［]` written as one character class and what follows it:
-# a pattern that opens with a class lets the regex engine skip the other characters without trying a match.
-CITATION_RUN = re.compile(rf"[\s\[［](?:(?<=[\[［])|(?<=\s)\s*[\[［]){_CITATION_BODY}(?:\s*[\[［]{_CITATION_BODY})*")
-_LAST_CITATION = re.compile(r"[\[［]\s*\d{1,6}(?:\s*[,，、]\s*\d{1,6})*\s*[\]］]\s*$")
+from pipelines.extraction.citations import CITATION, CITATION_BEFORE, CITATION_RUN, LAST_CITATION, citation_pages
+
 _BLANK_LINE_END = re.compile(r"\n[ \t\u3000\r]*\n[ \t\u3000\r]*$")
 _LOOK_BACK = 80  # characters any backward look may scan, so long texts stay linear
 _WHITESPACE = re.compile(r"\s+")
@@ -34,7 +30,6 @@ _LINE_MARKER = re.compile(rf"^{_SPACE}*(?P<mark>[-*](?={_SPACE})|[–—{_GLYPHS
 _INLINE_MARKER = re.compile(rf"[{_DASHES}{_GLYPHS}](?:(?<=\s[{_DASHES}])(?=\s)|(?<=[{_GLYPHS}]))")
 _SPACES = re.compile(f"{_SPACE}*")
 _LINE_END = re.compile(r"[ \t\u3000\r]*(?:\n|$)")
-_CITATION_BEFORE = re.compile(r"[\]］]\s*$")
 
 _KNOWN_SECTION = re.compile(
     r"(?:Core\s+Views?|Key\s+Points(?:\s+by\s+Sections?)?|Main\s+Points|Key\s+Takeaways|(?:Executive\s+)?Summary"
@@ -44,6 +39,8 @@ _KNOWN_SECTION = re.compile(
     r"|(?:Key\s+|Investment\s+|Main\s+)?Risks"
     r"|(?:Investment\s+)?(?:Recommendations?|Suggestions?|Advice)|Recommended\s+(?:Stocks|Companies)"
     r"|Stock\s+Picks|Related\s+(?:Companies|Stocks|Targets)|Beneficiaries)(?![\w-])", re.I)
+# Headings under which every figure is a forecast ("Earnings Forecast and Valuation", "盈利预测与估值").
+_FORECAST_HEADING = re.compile(r"forecast|valuation|estimate|outlook|预测|估值|展望", re.I)
 # Sections whose bullets are grouped under sub-headings even before a second heading shows it.
 _SUBSECTIONED = re.compile(r"\bKey\s+Points\b|\bMain\s+Points\b|\bby\s+Sections?\b", re.I)
 
@@ -75,9 +72,9 @@ class Bullet:
     end: int
 
 
-def citation_pages(text: str) -> tuple[int, ...]:
-    """Page numbers of the citation markers in `text`, in order (`[1][25]`, `［12］`, `[3, 5]`)."""
-    return tuple(int(n) for m in CITATION.finditer(text) for n in re.findall(r"\d+", m.group(1)))
+def announces_forecasts(section: str | None, subsection: str | None) -> bool:
+    """Whether a bullet's section or sub-section heading announces forecasts or valuations."""
+    return any(heading and _FORECAST_HEADING.search(heading) for heading in (section, subsection))
 
 
 def clean_text(text: str) -> str:
@@ -103,7 +100,7 @@ def _bullet_markers(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _INLINE_MARKER.finditer(text, start, end):
         if m.start() not in found:
             after = _SPACES.match(text, m.end(), end).end()
-            strong = bool(_CITATION_BEFORE.search(text, max(start, m.start() - 8), m.start()))
+            strong = bool(CITATION_BEFORE.search(text, max(start, m.start() - 8), m.start()))
             found[m.start()] = (after, m.group(), strong)
     ordered = sorted(found.items())
     if not ordered:
@@ -285,7 +282,7 @@ def _blank_line_before(text: str, floor: int, pos: int) -> bool:
 
 def _body_end(text: str, start: int, end: int) -> int:
     """End of a bullet's text before its trailing citation markers."""
-    while (last := _LAST_CITATION.search(text, max(start, end - _LOOK_BACK), end)) is not None:
+    while (last := LAST_CITATION.search(text, max(start, end - _LOOK_BACK), end)) is not None:
         end = last.start()
     return _strip(text, start, end)[1]
 

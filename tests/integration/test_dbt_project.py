@@ -96,8 +96,8 @@ def load_reports(db: Path, ids: Iterable[str], loaded_at: datetime, n_claims: in
             insert(con, "claims", claim_rows(report_id, n_claims), loaded_at)
             insert(con, "metrics", [{"report_id": report_id, "claim_seq": 1, "metric_seq": 1,
                                      "raw_text": "10 billion yuan", "value": 1e10, "unit": "CNY",
-                                     "measure": "revenue", "change_basis": "level",
-                                     "char_start": 130, "char_end": 145}], loaded_at)
+                                     "measure": "revenue", "change_basis": "level", "metric_kind": "revenue",
+                                     "is_forecast": False, "char_start": 130, "char_end": 145}], loaded_at)
             insert(con, "entity_mentions", [{"report_id": report_id, "claim_seq": 1, "entity_name": "innolight",
                                              "char_start": 120, "char_end": 129},
                                             {"report_id": report_id, "claim_seq": 1, "entity_name": "Nobody Optics",

@@ -24,7 +24,7 @@ import yaml
 
 from pipelines.defs.validate.checks import CONTRACT_MARTS
 from pipelines.settings import SEEDS_DIR
-from tests.conftest import GOLD, REPO_ROOT, SAMPLES
+from tests.conftest import GOLD, REPO_ROOT, SAMPLES, stated_values
 from tests.integration.conftest import PipelineRun, copy_reports, run_pipeline
 
 pytestmark = pytest.mark.integration
@@ -600,3 +600,12 @@ def test_estimate_consensus_follows_each_brokers_latest_current_estimate(samples
             if latest:
                 expected.add((*key, day, len(current), sig(statistics.mean(current)) if current else None))
     assert {(*row[:7], sig(row[7])) for row in rows} == expected
+
+
+def test_every_metric_value_is_the_nearest_double_to_its_stated_digits(samples_run: PipelineRun):
+    """No value in fct_metric differs from the round trip of the digits its raw text states ("67.6 billion")."""
+    rows = samples_run.query("select metric_id, raw_text, value, value_high from marts.fct_metric")
+    assert rows
+    for metric_id, raw_text, value, value_high in rows:
+        assert value in stated_values(raw_text), (metric_id, raw_text, value)
+        assert value_high is None or value_high in stated_values(raw_text), (metric_id, raw_text, value_high)

@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.extraction import entities, measures, metrics, sections
+from pipelines.extraction import entities, measures, metric_patterns, sections
 from pipelines.extraction.reference import company_names
 
 SETTINGS = settings(max_examples=200, deadline=None)
@@ -64,7 +64,7 @@ def test_inline_marker(text: str) -> None:
 @given(texts([",", ";", ".", "(", ")", "!", "?", ":", "while", "WHILE", "than", "vs", "vs.", "compared", "with",
               "to", "where", "which", "but"]))
 def test_clause_break(text: str) -> None:
-    agree(metrics._CLAUSE_BREAK, PLAIN_CLAUSE_BREAK, text)
+    agree(metric_patterns.CLAUSE_BREAK, PLAIN_CLAUSE_BREAK, text)
 
 
 @SETTINGS
@@ -136,4 +136,4 @@ def test_gazetteer_as_a_prefix_tree(text: str) -> None:
               "handsome", "at least", "an estimated", "over ", "  ", ".", "x"]))
 def test_qualifier_before(text: str) -> None:
     plain = PLAIN_QUALIFIER_BEFORE.search(text)
-    assert metrics._QUALIFIER_BEFORE.search(text) == ((plain.lastgroup, len(plain.group())) if plain else None)
+    assert metric_patterns.QUALIFIER_BEFORE.search(text) == ((plain.lastgroup, len(plain.group())) if plain else None)

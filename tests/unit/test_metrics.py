@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 
@@ -331,3 +332,67 @@ def test_huge_numbers_give_finite_values_or_nothing(text: str) -> None:
 
 def test_empty_text_has_no_metrics() -> None:
     assert find_metrics("") == []
+
+
+# --- exact values, signed lists, currencies from the table, one citation syntax -----------------------------
+
+@pytest.mark.parametrize(("text", "digits", "multiplier"), [
+    ("revenue of 67.6 billion yuan", "67.6", 10**9),
+    ("revenue of 67.23 billion yuan", "67.23", 10**9),
+    ("net profit of 2.07 billion yuan", "2.07", 10**9),
+    ("营收 8.13 亿元", "8.13", 10**8),
+    ("margin rose 35 bps", "0.35", 1),
+])
+def test_values_are_the_nearest_double_to_the_stated_digits(text: str, digits: str, multiplier: int) -> None:
+    assert only(text).value == float(Decimal(digits) * multiplier)
+
+
+def test_a_signed_slash_list_yields_one_figure_per_year() -> None:
+    metrics = find_metrics("Net profit forecasts of -25.6/-12.4/-6.1 billion yuan for 2024-2026.")
+    assert [(m.value, m.unit, m.fiscal_year) for m in metrics] == [
+        (-25.6e9, "CNY", 2024), (-12.4e9, "CNY", 2025), (-6.1e9, "CNY", 2026)]
+
+
+def test_negative_multiples_of_loss_making_years_are_kept_with_their_sign() -> None:
+    metrics = find_metrics("PE of -3.1/-6.4/-13.1x for 2024-2026")
+    assert [(m.value, m.unit, m.fiscal_year) for m in metrics] == [(-3.1, "x", 2024), (-6.4, "x", 2025),
+                                                                   (-13.1, "x", 2026)]
+    assert {m.raw_text for m in metrics} == {"PE of -3.1/-6.4/-13.1x"}
+
+
+def test_a_list_may_mix_signs() -> None:
+    assert values("EPS of -0.52/0.31/1.05 yuan for 2024-2026") == [(-0.52, "CNY"), (0.31, "CNY"), (1.05, "CNY")]
+
+
+def test_a_move_from_a_negative_figure_is_two_figures() -> None:
+    assert values("operating margin moved from -5% to 3%") == [(-5.0, "%"), (3.0, "%")]
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("USD5 billion", "USD"),
+    ("KRW5 billion", "KRW"),
+    ("CHF5 billion", "CHF"),
+    ("5 billion Swiss francs", "CHF"),
+    ("5 billion KRW", "KRW"),
+    ("5 billion won", "KRW"),
+    ("5 billion Hong Kong dollars", "HKD"),
+    ("US $5 billion", "USD"),
+])
+def test_every_currency_of_the_table_is_read_before_and_after_a_number(text: str, unit: str) -> None:
+    assert values(text) == [(5e9, unit)]
+
+
+def test_a_one_letter_dollar_prefix_must_touch_its_sign() -> None:
+    assert values("A $5 billion deal") == [(5e9, "USD")]  # "A" is the article, not A$
+
+
+@pytest.mark.parametrize("text", [
+    "Shipments reached 1,000 {} units in 2024",
+    "gross margin of 20% {} in 2024",
+    "sold 300 {} vehicles",
+    "revenue of 67.6 billion yuan {}",
+])
+def test_a_citation_of_several_pages_reads_like_a_citation_of_one(text: str) -> None:
+    one, several = find_metrics(text.format("[3]")), find_metrics(text.format("[3, 5]"))
+    assert several
+    assert [(m.value, m.unit, m.fiscal_year) for m in several] == [(m.value, m.unit, m.fiscal_year) for m in one]

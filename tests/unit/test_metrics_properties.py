@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipelines.extraction.metric_vocabulary import (
+    SCALE_WORDS, WRITTEN_CURRENCY_AFTER, WRITTEN_CURRENCY_BEFORE, ScaleWord)
 from pipelines.extraction.metrics import QUALIFIERS, UNITS, find_metrics
 
 # Pieces of real bullets, so that generated text reaches the parser's branches and not only its fast exits.
@@ -50,3 +53,18 @@ def test_long_repetitive_text_stays_fast_and_sane(piece: str, times: int) -> Non
     text = piece * times
     for m in find_metrics(text):
         assert 0 <= m.start < m.end <= len(text) and math.isfinite(m.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[1-9]\d{0,5}(?:\.\d{1,4})?", fullmatch=True), st.sampled_from(SCALE_WORDS),
+       st.sampled_from(sorted(WRITTEN_CURRENCY_BEFORE.items())),
+       st.sampled_from(sorted(WRITTEN_CURRENCY_AFTER.items())))
+def test_a_value_is_the_nearest_double_to_its_stated_digits(digits: str, scale: ScaleWord, before: tuple[str, str],
+                                                            after: tuple[str, str]) -> None:
+    if scale.attached_only:  # "US$5m", "RMB12k": the currency is written before
+        text, code = f"sales of {before[0]} {digits}{scale.word}", before[1]
+    else:  # "5 billion Swiss francs", "8.13 亿元"
+        text, code = f"sales of {digits} {scale.word} {after[0]}", after[1]
+    [metric] = find_metrics(text)
+    assert metric.value == float(Decimal(digits) * scale.multiplier)
+    assert metric.unit == code

@@ -11,7 +11,7 @@ import pytest
 from pipelines.extraction import schema
 from pipelines.extraction.decoding import decode_report
 from pipelines.extraction.report import extract_reports
-from tests.conftest import GOLD, SAMPLES
+from tests.conftest import GOLD, SAMPLES, stated_values
 
 COMPANY_REPORT = (
     "Investment Rating: Buy (Maintained) [1]\r\n"
@@ -55,6 +55,28 @@ def test_company_report_rows() -> None:
     for claim in claims.iter_rows(named=True):
         assert COMPANY_REPORT[claim["char_start"]:claim["char_end"]] == claim["claim_text"]
     assert frames["recommendations"].height == 0
+
+
+def test_metric_kind_and_forecast_are_decided_where_the_text_is_read() -> None:
+    """A level of a tracked measure has a kind; a figure is a forecast for a later year or under a forecast heading."""
+    report = COMPANY_REPORT.replace("Margins widened", "Net profit will reach 3.1 billion yuan in 2026")
+    metrics = extract_reports([("r1", report)])["metrics"]
+    assert metrics.select("raw_text", "metric_kind", "is_forecast").rows() == [
+        ("22.6%", None, False),  # a growth rate, in a Core Views bullet of 2025
+        ("23.86 billion yuan", "revenue", False),
+        ("3.1 billion yuan in 2026", "net_profit", True),  # a year after the report's
+        ("130 yuan", "target_price", True)]  # under "Profit Forecast and Valuation"
+
+
+@pytest.mark.skipif(not GOLD.is_dir(), reason="the gold annotations are not checked out next to the repository")
+def test_every_dev_corpus_value_is_the_nearest_double_to_its_stated_digits() -> None:
+    """No value differs from the round trip of the digits its raw text states, times a scale word's multiplier."""
+    metrics = extract_reports(_dev_corpus())["metrics"]
+    assert not metrics.is_empty()
+    for row in metrics.iter_rows(named=True):
+        for value in (row["value"], row["value_high"]):
+            if value is not None:
+                assert value in stated_values(row["raw_text"]), (row["report_id"], row["raw_text"], value)
 
 
 def test_recommendation_bullets_are_not_claims() -> None:

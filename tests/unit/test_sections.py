@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extraction.sections import Bullet, citation_pages, clean_text, parse_sections
+from pipelines.extraction.sections import Bullet, announces_forecasts, citation_pages, clean_text, parse_sections
 
 
 def parse(text: str) -> list[Bullet]:
@@ -153,3 +153,16 @@ def test_summary_without_any_bullet_marker_is_one_claim() -> None:
 def test_citation_helpers() -> None:
     assert citation_pages("a [1][25] b ［12］ c [3, 5]") == (1, 25, 12, 3, 5)
     assert clean_text("  a [1]\r\n   b［2］ ") == "a b"
+
+
+@pytest.mark.parametrize(("section", "subsection", "announces"), [
+    ("Profit Forecast and Valuation", None, True),
+    ("盈利预测与估值", None, True),
+    ("Key Points by Section", "Industry Outlook", True),
+    ("Core Views", None, False),
+    ("Risk Warnings", "Overseas", False),
+    (None, None, False),
+])
+def test_a_heading_announces_forecasts_in_english_or_chinese(section: str | None, subsection: str | None,
+                                                             announces: bool) -> None:
+    assert announces_forecasts(section, subsection) is announces

@@ -299,7 +299,7 @@ def metric_value_violations() -> dict[str, Violation]:
             regex("unit"): set_(unit="yuan"),
             between("value", 'unit == "%"'): set_(unit="%", value=100_001.0),
             between("value", 'unit == "pp"'): set_(unit="pp", value=1_001.0),
-            between("value", 'unit == "x"'): set_(unit="x", value=0.0),
+            between("value", 'unit == "x"'): set_(unit="x", value=10_001.0),
             between("value", 'unit == "count"'): set_(unit="count", value=-1.0),
             between("value", 'unit not in ["%", "pp", "x", "count"]'): set_(value=2.0e15),
             greater("value_high", "value"): set_(value_high=1.0),

@@ -14,6 +14,8 @@ select
     measure,
     change_basis,
     direction,
+    metric_kind,
+    is_forecast,
     char_start,
     char_end,
     extractor_version,

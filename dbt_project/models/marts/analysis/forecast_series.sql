@@ -1,7 +1,7 @@
 -- Company x fiscal year x metric kind (revenue, net profit, EPS, PE, target price) by broker
--- and report date, from the level figures of company reports (fct_metric.metric_kind, derived
--- from the figure's measure). signed_value is the figure with its direction: a forecast loss is
--- negative, so series can be averaged and compared.
+-- and report date, from the level figures of company reports (fct_metric.metric_kind and
+-- is_forecast, decided by the extractor). signed_value is the figure with its direction: a
+-- forecast loss is negative, so series can be averaged and compared.
 select
     metrics.metric_id,
     reports.subject_company_id as company_id,
@@ -20,8 +20,7 @@ select
     metrics.qualifier,
     metrics.raw_text,
     claims.section,
-    {{ is_forecast_figure('metrics.fiscal_year', 'reports.published_at', 'claims.section', 'claims.subsection') }}
-        as is_forecast
+    metrics.is_forecast
 from {{ ref('fct_metric') }} as metrics
 join {{ ref('dim_report') }} as reports using (report_id)
 left join {{ ref('fct_claim') }} as claims using (claim_id)

@@ -31,11 +31,9 @@ select
     direction,
     -- a fall or a loss counts against its measure when figures are added up
     case when direction = 'down' then -value else value end as signed_value,
-    -- the forecast series tracks the stated levels of these five measures
-    case
-        when change_basis = 'level' and measure in ('revenue', 'net_profit', 'eps', 'pe', 'target_price')
-            then measure
-    end as metric_kind,
+    -- decided by the extractor, where the text is read (measures.Reading.metric_kind, report.py)
+    metric_kind,
+    is_forecast,
     char_start,
     char_end,
     extractor_version,

@@ -96,12 +96,10 @@ forecast_figures as (
         case when metrics.measure = 'target_price' then null else metrics.per_unit end as per_unit
     from {{ ref('fct_metric') }} as metrics
     join batch_reports on batch_reports.report_id = metrics.report_id
-    left join {{ ref('fct_claim') }} as claims on claims.claim_id = metrics.claim_id
     -- estimates are levels; a growth rate is a change, not an estimate of the measure
     where metrics.change_basis = 'level'
       and metrics.signed_value is not null
-      and {{ is_forecast_figure('metrics.fiscal_year', 'batch_reports.published_at',
-                                'claims.section', 'claims.subsection') }}
+      and metrics.is_forecast
 ),
 
 -- One estimate per report and series: a report that states the same company x measure x year
