@@ -63,6 +63,18 @@ def _wait_for(condition, what: str, services: list[subprocess.Popen]) -> None:
         time.sleep(0.2)
 
 
+def _print_step_times(run_id: str | None) -> None:
+    """Wall time of each step of the run, from the Dagster instance (only a persistent one keeps them)."""
+    if run_id is None or not os.environ.get("DAGSTER_HOME"):
+        return
+    from dagster import DagsterInstance
+
+    with DagsterInstance.get() as instance:
+        for step in instance.get_run_step_stats(run_id):
+            if step.start_time and step.end_time:
+                print(f"  {step.step_key:45} {step.end_time - step.start_time:7.1f} s")
+
+
 def run_on_cluster(inbox: Path, home: Path, workers: int, env: dict[str, str]) -> int:
     """The job on `inbox` into `home` through a local cluster of `workers` Dask workers; its exit status."""
     shutil.rmtree(home, ignore_errors=True)
@@ -98,9 +110,15 @@ def run_on_cluster(inbox: Path, home: Path, workers: int, env: dict[str, str]) -
         job_env = {**env, "RW_LANDING_URL": f"s3://{BUCKET}/landing", "RW_STAGING_URL": f"s3://{BUCKET}/staging",
                    "RW_DASK_SCHEDULER": address}
         started = time.monotonic()
-        code = subprocess.run([str(BIN / "research-warehouse"), "run", "--inbox", str(inbox), "--home", str(home)],
-                              env=job_env).returncode
+        job = subprocess.Popen([str(BIN / "research-warehouse"), "run", "--inbox", str(inbox), "--home", str(home)],
+                               env=job_env, stdout=subprocess.PIPE, text=True)
+        run_id = None
+        for line in job.stdout:
+            print(line, end="", flush=True)
+            run_id = line.split()[1] if line.startswith("run ") else run_id
+        code = job.wait()
         print(f"cluster run: exit status {code} in {time.monotonic() - started:.1f} s", flush=True)
+        _print_step_times(run_id)
         return code
     finally:
         for service in reversed(services):

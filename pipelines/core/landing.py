@@ -192,7 +192,9 @@ def _receive_one(entry: Path, inbox: Path, source_file: str, landing_dir: Locati
 def read_landed(landing_dir: Location, content_sha256s: Iterable[str]) -> Iterator[tuple[str, bytes]]:
     """The original bytes of landed files, by content hash."""
     for sha in content_sha256s:
-        yield sha, landed_path(landing_dir, sha).read_bytes()
+        path = landed_path(landing_dir, sha)
+        # One GET per object; opening it as a file would ask for its size first.
+        yield sha, path.fs.cat_file(path.path) if is_remote(landing_dir) else path.read_bytes()
 
 
 def inbox_fingerprint(inbox: Path) -> str:
