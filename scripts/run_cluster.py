@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+import s3fs
+from distributed import Client
 from moto.server import ThreadedMotoServer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -89,20 +91,17 @@ def run_on_cluster(inbox: Path, home: Path, workers: int, env: dict[str, str]) -
         env = {**env, "AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_ACCESS_KEY_ID": "local",
                "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
         os.environ.update(env)  # this process creates the bucket
-        import s3fs
-
         s3fs.S3FileSystem().mkdir(BUCKET)
         scheduler_file = logs / "scheduler.json"
         services.append(_start([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                "--no-dashboard", "--scheduler-file", str(scheduler_file)], env, logs / "scheduler.log"))
+                                "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                               env, logs / "scheduler.log"))
         _wait_for(scheduler_file.exists, "the Dask scheduler", services)
         address = json.loads(scheduler_file.read_text())["address"]
         for number in range(workers):
             services.append(_start([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard",
                                     "--local-directory", str(logs / "dask-scratch"),
                                     "--name", f"worker-{number}"], env, logs / f"worker-{number}.log"))
-        from distributed import Client
-
         with Client(address, set_as_default=False) as client:
             _wait_for(lambda: len(client.nthreads()) >= workers, f"{workers} Dask workers", services)
         print(f"S3 {env['AWS_ENDPOINT_URL']}/{BUCKET}, Dask scheduler {address}, {workers} worker process(es)",

@@ -173,7 +173,8 @@ def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
 
 
 @contextmanager
-def _batch_runner(settings: Settings, pending: int) -> Iterator[tuple[int, Callable[[list[tuple]], Iterator[BatchResult]]]]:
+def _batch_runner(settings: Settings,
+                  pending: int) -> Iterator[tuple[int, Callable[[list[tuple]], Iterator[BatchResult]]]]:
     """(workers, run) where `run(jobs)` yields each job's `extract_batch` result: on this machine, or on
     the Dask cluster, whose workers are already running (so every one of their threads gets a batch)."""
     if settings.dask_scheduler is None:
@@ -223,7 +224,9 @@ def _run_batches_on_dask(client, jobs: list[tuple]) -> Iterator[BatchResult]:
 
 def staged_batches(staging_dir: Location) -> list[Location]:
     """Complete batch folders (their marker written), in batch order."""
-    folders = refreshed(staging_dir).glob("batch-??????") if is_remote(staging_dir) or staging_dir.exists() else []
+    if not (is_remote(staging_dir) or staging_dir.exists()):
+        return []
+    folders = refreshed(staging_dir).glob("batch-??????")
     return sorted((folder for folder in folders if (folder / COMPLETE_MARKER).exists()), key=lambda f: f.name)
 
 

@@ -30,7 +30,8 @@ def mart_differences(left: Path, right: Path) -> list[str]:
                                                        where table_catalog = ? and table_schema = 'marts'""",
                                                     [side]).fetchall()} for side in ("lhs", "rhs")}
         differences = [f"marts.{t} is only in {left if side == 'lhs' else right}"
-                       for side, other in (("lhs", "rhs"), ("rhs", "lhs")) for t in sorted(tables[side] - tables[other])]
+                       for side, other in (("lhs", "rhs"), ("rhs", "lhs"))
+                       for t in sorted(tables[side] - tables[other])]
         for table in sorted(tables["lhs"] & tables["rhs"]):
             columns = _columns(con, "lhs", table)
             if columns != _columns(con, "rhs", table):

@@ -35,7 +35,8 @@ def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResour
                     EXTRACT_STAGE)
     for suite_validation in docs_results.values():
         validation.save_validation(suite_validation, data_docs.results_dir(settings.data_docs_dir, context.run_id))
-    where = f"the Dask cluster at {settings.dask_scheduler}" if settings.dask_scheduler else f"{settings.workers} worker(s)"
+    where = (f"the Dask cluster at {settings.dask_scheduler}" if settings.dask_scheduler
+             else f"{settings.workers} worker(s)")
     context.log.info(f"extracted {summary.reports} reports in {summary.batches} batches on {where}, "
                      f"{summary.quarantined} quarantined")
     return MaterializeResult(metadata={"batches": summary.batches, "reports": summary.reports,
