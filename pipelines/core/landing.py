@@ -108,15 +108,14 @@ def _upload_bytes(source: Path, landing_dir: Location) -> tuple[str, int]:
     """Put a file into a landing store on object storage; returns (sha256, size).
 
     The key is the content hash, so the bytes are read once, hashed, then sent in one upload: an
-    object store shows an upload complete or not at all (no temporary object, no rename), and an
-    object of another size under that key (written by something else) is replaced. Reports are
-    bounded by `RW_MAX_FILE_BYTES`, so holding one in memory is cheap.
+    object store shows an upload complete or not at all (no temporary object, no rename). The upload
+    is not skipped when the key exists: asking first costs a request per file, and writing the same
+    bytes again also replaces whatever else was under that key. Reports are bounded by
+    `RW_MAX_FILE_BYTES`, so holding one in memory is cheap.
     """
     data = source.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    target = landed_path(landing_dir, sha)
-    if not (target.exists() and target.stat().st_size == len(data)):
-        target.write_bytes(data)
+    landed_path(landing_dir, sha).write_bytes(data)
     return sha, len(data)
 
 
