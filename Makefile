@@ -20,7 +20,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: setup run test test-fast lint fmt lock dev eval eval-names bench-extract bench-queries bench-scale bench docs clean
+.PHONY: setup run run-cluster test test-fast lint fmt lock dev eval eval-names bench-extract bench-queries bench-scale bench docs clean
 
 setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -42,6 +42,12 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 run: setup
 	$(BIN)/research-warehouse run --inbox data/samples
+
+# The same job through a local Dask cluster (scheduler + 2 worker processes) with landing and staging
+# on a local S3-compatible server; everything it starts is stopped; its marts must equal `make run`'s.
+run-cluster: run
+	$(BIN)/python scripts/run_cluster.py --inbox data/samples --home $(RW_HOME)/cluster --workers 2 \
+		--compare-to $(RW_HOME)/warehouse/research.duckdb
 
 test: setup
 	$(BIN)/python -m pytest

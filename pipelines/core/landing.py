@@ -4,7 +4,8 @@ Every file seen is accounted for: it is landed (its bytes kept under their SHA-2
 recorded as a duplicate of content already landed, or quarantined with a reason.
 Conventions for files still being written: a name ending in `.part` (or starting with a dot)
 is ignored until renamed, and a file modified less than `settle_seconds` ago waits for the
-next run.
+next run. The store is a local folder or object storage (`pipelines.core.storage`): either way a
+landed file's key is its content hash, so a copy cut short is simply written again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from pipelines.core.storage import Location, is_remote
 
 RECEIVED, LOADED, DUPLICATE, QUARANTINED = "received", "loaded", "duplicate", "quarantined"
 CHUNK = 1 << 20
@@ -43,7 +46,7 @@ def report_id_for(content_sha256: str) -> str:
     return content_sha256[:16]
 
 
-def landed_path(landing_dir: Path, content_sha256: str) -> Path:
+def landed_path(landing_dir: Location, content_sha256: str) -> Location:
     """Where the bytes of one content hash are kept."""
     return landing_dir / content_sha256[:2] / content_sha256
 
@@ -69,12 +72,14 @@ def _inbox_entries(inbox: Path) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
-def _land_bytes(source: Path, landing_dir: Path) -> tuple[str, int]:
+def _land_bytes(source: Path, landing_dir: Location) -> tuple[str, int]:
     """Stream a file into the landing store; returns (sha256, size). Writes via rename, so atomic.
 
     Not flushed to disk here: `receive_inbox` syncs once for all the files it landed (an fsync per
     file costs milliseconds, minutes for a large inbox), before any of them is recorded.
     """
+    if is_remote(landing_dir):
+        return _upload_bytes(source, landing_dir)
     landing_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
@@ -99,9 +104,24 @@ def _land_bytes(source: Path, landing_dir: Path) -> tuple[str, int]:
     return sha, size
 
 
+def _upload_bytes(source: Path, landing_dir: Location) -> tuple[str, int]:
+    """Put a file into a landing store on object storage; returns (sha256, size).
+
+    The key is the content hash, so the bytes are read once, hashed, then sent in one upload: an
+    object store shows an upload complete or not at all (no temporary object, no rename). The upload
+    is not skipped when the key exists: asking first costs a request per file, and writing the same
+    bytes again also replaces whatever else was under that key. Reports are bounded by
+    `RW_MAX_FILE_BYTES`, so holding one in memory is cheap.
+    """
+    data = source.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    landed_path(landing_dir, sha).write_bytes(data)
+    return sha, len(data)
+
+
 def receive_inbox(
     inbox: Path,
-    landing_dir: Path,
+    landing_dir: Location,
     *,
     known_files: set[tuple[str, int, int]],
     known_content: dict[str, str],
@@ -116,7 +136,8 @@ def receive_inbox(
     with them (updated in place), so a second copy is recorded as a duplicate.
     """
     inbox = inbox.resolve()
-    for leftover in landing_dir.glob(INCOMING_PREFIX + "*"):  # one receiver at a time: the run lock
+    remote = is_remote(landing_dir)
+    for leftover in [] if remote else landing_dir.glob(INCOMING_PREFIX + "*"):  # one receiver: the run lock
         leftover.unlink(missing_ok=True)
     received: list[ReceivedFile] = []
     for entry in _inbox_entries(inbox):
@@ -129,12 +150,12 @@ def receive_inbox(
                                 f"file could not be read: {error.strerror or error}", None)
         if item is not None:
             received.append(item)
-    if received:
+    if received and not remote:  # an upload is durable once it returned
         os.sync()  # every landed byte is on disk before the caller records the files as received
     return received
 
 
-def _receive_one(entry: Path, inbox: Path, source_file: str, landing_dir: Path,
+def _receive_one(entry: Path, inbox: Path, source_file: str, landing_dir: Location,
                  known_files: set[tuple[str, int, int]], known_content: dict[str, str],
                  max_file_bytes: int, settle_seconds: float, now: datetime) -> ReceivedFile | None:
     def quarantined(reason: str, size: int = 0, mtime_ns: int = 0) -> ReceivedFile | None:
@@ -167,10 +188,12 @@ def _receive_one(entry: Path, inbox: Path, source_file: str, landing_dir: Path,
     return ReceivedFile(source_file, sha, size, info.st_mtime_ns, now, RECEIVED, None, report_id)
 
 
-def read_landed(landing_dir: Path, content_sha256s: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+def read_landed(landing_dir: Location, content_sha256s: Iterable[str]) -> Iterator[tuple[str, bytes]]:
     """The original bytes of landed files, by content hash."""
     for sha in content_sha256s:
-        yield sha, landed_path(landing_dir, sha).read_bytes()
+        path = landed_path(landing_dir, sha)
+        # One GET per object; opening it as a file would ask for its size first.
+        yield sha, path.fs.cat_file(path.path) if is_remote(landing_dir) else path.read_bytes()
 
 
 def inbox_fingerprint(inbox: Path) -> str:

@@ -4,7 +4,10 @@ Extraction cuts the pending reports into batches (at most `batch_size` reports, 
 the workers) and runs each batch in a worker process (`workers` of them; 1 runs in this process):
 decode, extract, validate the rows against the raw suites, quarantine the reports that fail, and
 write one folder of Parquet files. A batch
-depends only on its reports, so the result is the same whatever the number of workers. Loading
+depends only on its reports, so the result is the same whatever the number of workers. With
+`RW_DASK_SCHEDULER` set, each batch is instead one task on the workers of that Dask cluster, which
+read the landing store and write the batches on shared storage (`pipelines.core.storage`); the
+scheduler re-runs the batch of a worker that dies. Loading
 inserts every complete batch folder in one transaction, then deletes the folders. A run killed in
 between leaves unloaded folders whose reports are still `received`: the next extraction clears
 them and extracts those reports again, so the build database never holds half a load.
@@ -14,24 +17,28 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-import shutil
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from itertools import islice
-from pathlib import Path
 
 import polars as pl
 
 from pipelines.core import build_db, validation
 from pipelines.core.landing import read_landed
+from pipelines.core.storage import Location, is_remote, local_copies, refreshed, remove_tree
 from pipelines.extraction import EXTRACTOR_VERSION, schema
 from pipelines.extraction.decoding import ReportRejected, decode_report
 from pipelines.extraction.report import extract_reports
 from pipelines.settings import Settings
 
 TEXTS_FILE = "report_texts.parquet"
+# Written last into a batch folder: a folder without it was cut short (a killed worker) and is not loaded.
+COMPLETE_MARKER = "_COMPLETE"
 # Reports that repay a worker process's start (~5 s of imports against ~150 reports/s per core).
 MIN_REPORTS_PER_WORKER = 1500
 # Batches a worker process extracts before it is replaced (bounds what libraries cache per process).
@@ -66,7 +73,7 @@ def _batched(items: Sequence, size: int) -> Iterator[list]:
         yield batch
 
 
-def _decode_batch(landing_dir: Path, pending: list[tuple[str, str]]) -> tuple[list, list]:
+def _decode_batch(landing_dir: Location, pending: list[tuple[str, str]]) -> tuple[list, list]:
     """(report_id, encoding, text) of each decodable report of one batch, and the decoding failures."""
     texts, failures = [], []
     ids_by_sha = {sha: report_id for report_id, sha in pending}
@@ -107,11 +114,11 @@ def batch_size_for(pending: int, workers: int, settings: Settings) -> int:
     return max(1, min(settings.batch_size, math.ceil(pending / workers)))
 
 
-def batch_dir(staging_dir: Path, number: int) -> Path:
+def batch_dir(staging_dir: Location, number: int) -> Location:
     return staging_dir / f"batch-{number:06d}"
 
 
-def extract_batch(landing_dir: Path, staging_dir: Path, number: int, pending: list[tuple[str, str]],
+def extract_batch(landing_dir: Location, staging_dir: Location, number: int, pending: list[tuple[str, str]],
                   validate_rows: bool = True) -> BatchResult:
     """Decode, extract, validate and stage one batch of reports (runs in a worker process).
 
@@ -125,37 +132,59 @@ def extract_batch(landing_dir: Path, staging_dir: Path, number: int, pending: li
     validations = validation.validate_extraction(frames, text_frame) if validate_rows else []
     frames = _quarantine(frames, validation.reports_failing_row_checks(validation.outcomes_of(validations)))
     text_frame = text_frame.filter(pl.col("report_id").is_in(frames["reports"]["report_id"].implode()))
-    target = batch_dir(staging_dir, number)
-    tmp_dir = target.with_suffix(".tmp")
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    for name, frame in frames.items():
-        frame.write_parquet(tmp_dir / f"{name}.parquet")
-    text_frame.write_parquet(tmp_dir / TEXTS_FILE)
-    tmp_dir.rename(target)  # a batch folder is complete or absent
+    _write_batch(batch_dir(staging_dir, number),
+                 {**{f"{name}.parquet": frame for name, frame in frames.items()}, TEXTS_FILE: text_frame})
     quarantined = dict(zip(frames["failures"]["report_id"], frames["failures"]["reason"]))
     return BatchResult(number, frames["reports"].height, quarantined, validations)
 
 
+def _write_batch(folder: Location, files: dict[str, pl.DataFrame]) -> None:
+    """Write a batch folder's Parquet files, then its marker. Object storage has no atomic rename, so
+    the marker is what makes a folder complete, on a local disk as on S3; a batch re-run after its
+    worker died overwrites the files the dead one left."""
+    if not is_remote(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in files.items():
+        with (folder / name).open("wb") as out:
+            frame.write_parquet(out)
+    (folder / COMPLETE_MARKER).write_bytes(b"")
+
+
 def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
                        on_batch: Callable[[BatchResult], None] | None = None) -> StageSummary:
-    """Extract every pending report into Parquet batches under `staging/`, on `settings.workers` processes.
+    """Extract every pending report into Parquet batches under `staging/`, on `settings.workers` processes
+    or on the Dask cluster at `settings.dask_scheduler`.
 
     `on_batch` sees each batch's result in this process as it completes (batches finish in any order).
     """
-    shutil.rmtree(settings.staging_dir, ignore_errors=True)  # leftovers of a killed run
-    settings.staging_dir.mkdir(parents=True, exist_ok=True)
+    remove_tree(settings.staging_dir)  # leftovers of a killed run
     pending = build_db.pending_extraction(settings.build_db, EXTRACTOR_VERSION)
-    workers = workers_for(len(pending), settings)
-    jobs = [(settings.landing_dir, settings.staging_dir, number, batch, validate_rows)
-            for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), workers, settings)))]
     batches = reports = quarantined = 0
-    for result in _run_batches(jobs, workers):
-        batches += 1
-        reports += result.reports
-        quarantined += len(result.quarantined)
-        if on_batch is not None:
-            on_batch(result)
+    with _batch_runner(settings, len(pending)) as (workers, run_batches):
+        jobs = [(settings.landing_dir, settings.staging_dir, number, batch, validate_rows)
+                for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), workers, settings)))]
+        for result in run_batches(jobs):
+            batches += 1
+            reports += result.reports
+            quarantined += len(result.quarantined)
+            if on_batch is not None:
+                on_batch(result)
     return StageSummary(batches, reports, quarantined)
+
+
+@contextmanager
+def _batch_runner(settings: Settings,
+                  pending: int) -> Iterator[tuple[int, Callable[[list[tuple]], Iterator[BatchResult]]]]:
+    """(workers, run) where `run(jobs)` yields each job's `extract_batch` result: on this machine, or on
+    the Dask cluster, whose workers are already running (so every one of their threads gets a batch)."""
+    if settings.dask_scheduler is None:
+        workers = workers_for(pending, settings)
+        yield workers, partial(_run_batches, workers=workers)
+        return
+    from distributed import Client  # only a cluster run pays for importing Dask
+
+    with Client(settings.dask_scheduler, set_as_default=False) as client:
+        yield max(1, sum(client.nthreads().values())), partial(_run_batches_on_dask, client)
 
 
 def _run_batches(jobs: list[tuple], workers: int) -> Iterator[BatchResult]:
@@ -178,16 +207,38 @@ def _run_batches(jobs: list[tuple], workers: int) -> Iterator[BatchResult]:
             raise
 
 
-def staged_batches(staging_dir: Path) -> list[Path]:
-    """Complete batch folders, in batch order."""
-    return sorted(staging_dir.glob("batch-??????"))
+def _run_batches_on_dask(client, jobs: list[tuple]) -> Iterator[BatchResult]:
+    """`extract_batch` over every job, one Dask task per batch. When a worker dies (killed, out of
+    memory, machine lost), the scheduler runs its batch again on another worker; an error raised by
+    the extraction itself is not retried: it fails the run, as it does on this machine."""
+    from distributed import as_completed as as_finished
+
+    run = uuid.uuid4().hex[:12]  # task keys are unique on a long-lived scheduler
+    futures = [client.submit(extract_batch, *job, key=f"extract_batch-{run}-{job[2]:06d}") for job in jobs]
+    try:
+        for future in as_finished(futures, loop=client.loop):
+            yield future.result()
+    finally:
+        client.cancel(futures)  # releases the results (and stops the rest when this run failed)
+
+
+def staged_batches(staging_dir: Location) -> list[Location]:
+    """Complete batch folders (their marker written), in batch order."""
+    if not (is_remote(staging_dir) or staging_dir.exists()):
+        return []
+    folders = refreshed(staging_dir).glob("batch-??????")
+    return sorted((folder for folder in folders if (folder / COMPLETE_MARKER).exists()), key=lambda f: f.name)
 
 
 def load_staged(settings: Settings, loaded_at: datetime) -> StageSummary:
-    """Load every complete staged batch into the build database in one transaction, then drop them."""
+    """Load every complete staged batch into the build database in one transaction, then drop them.
+
+    Batches on object storage are downloaded first, on this machine: DuckDB reads local Parquet files.
+    """
     folders = staged_batches(settings.staging_dir)
-    reports, quarantined = build_db.load_batches(settings.build_db, folders, TEXTS_FILE, EXTRACTOR_VERSION,
-                                                 loaded_at)
+    with local_copies(folders, settings.build_db.parent) as local_folders:
+        reports, quarantined = build_db.load_batches(settings.build_db, local_folders, TEXTS_FILE,
+                                                     EXTRACTOR_VERSION, loaded_at)
     for folder in folders:
-        shutil.rmtree(folder)
+        remove_tree(folder)
     return StageSummary(len(folders), reports, quarantined)

@@ -40,10 +40,15 @@ class WarehouseResource(ConfigurableResource):
     settle_seconds: float | None = None  # younger files wait for the next run
     workers: int | None = None  # extraction processes; default every core
     batch_size: int | None = None  # most reports per extraction batch
+    landing_url: str | None = None  # fsspec URL of the landing store; default under RW_HOME
+    staging_url: str | None = None  # fsspec URL of the staged batches; default under RW_HOME
+    dask_scheduler: str | None = None  # tcp://host:8786: extraction runs on that cluster's workers
 
     def settings(self) -> Settings:
         settings = settings_from_env(self.inbox, self.home, self.workers, max_file_bytes=self.max_file_bytes,
-                                     settle_seconds=self.settle_seconds, batch_size=self.batch_size)
+                                     settle_seconds=self.settle_seconds, batch_size=self.batch_size,
+                                     landing_url=self.landing_url, staging_url=self.staging_url,
+                                     dask_scheduler=self.dask_scheduler)
         settings.ensure_dirs()
         return settings
 

@@ -21,14 +21,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.core.warehouse_compare import RUN_TIME_COLUMNS
 from tests.conftest import REPO_ROOT, SAMPLES, SEED_REPORT
 from tests.integration.conftest import PipelineRun, run_cli
 
 CLI = str(Path(sys.executable).parent / "research-warehouse")
 MAX_FILE_BYTES = 1_500_000  # above the 1 MB token report, below the oversized file
 SETTLE_SECONDS = 600  # files modified within the last 10 minutes wait; the others are backdated
-# Columns that only say when a row was written: they differ between two runs of the same data.
-RUN_TIME_COLUMNS = frozenset({"loaded_at", "ingested_at", "received_at", "updated_at", "built_at"})
 
 LOADED, DUPLICATE, QUARANTINED = "loaded", "duplicate", "quarantined"
 

@@ -35,8 +35,10 @@ def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResour
                     EXTRACT_STAGE)
     for suite_validation in docs_results.values():
         validation.save_validation(suite_validation, data_docs.results_dir(settings.data_docs_dir, context.run_id))
-    context.log.info(f"extracted {summary.reports} reports in {summary.batches} batches on "
-                     f"{settings.workers} worker(s), {summary.quarantined} quarantined")
+    where = (f"the Dask cluster at {settings.dask_scheduler}" if settings.dask_scheduler
+             else f"{settings.workers} worker(s)")
+    context.log.info(f"extracted {summary.reports} reports in {summary.batches} batches on {where}, "
+                     f"{summary.quarantined} quarantined")
     return MaterializeResult(metadata={"batches": summary.batches, "reports": summary.reports,
                                        "quarantined": summary.quarantined, "workers": settings.workers,
                                        "extractor_version": EXTRACTOR_VERSION})
