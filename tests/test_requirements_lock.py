@@ -22,6 +22,7 @@ def pyproject_pins() -> dict[str, str]:
     pins = {}
     for requirement in [*project["dependencies"], *project["optional-dependencies"]["dev"]]:
         name, separator, version = requirement.partition("==")
+        name = name.split("[")[0]  # `moto[server]`: the lock names the package, not its extras
         assert separator and re.fullmatch(r"[\w.]+", version), f"not an exact pin: {requirement!r}"
         pins[canonical(name)] = version
     return pins
