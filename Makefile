@@ -8,7 +8,8 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export RW_HOME ?= $(CURDIR)/var
-export RW_INBOX ?= $(CURDIR)/data/inbox
+DEFAULT_INBOX := $(CURDIR)/data/inbox
+export RW_INBOX ?= $(DEFAULT_INBOX)
 export DAGSTER_HOME ?= $(RW_HOME)/dagster
 # profiles.yml reads the build database path; parsing needs one even when nothing runs.
 export RW_BUILD_DB ?= $(RW_HOME)/build/research.duckdb
@@ -43,7 +44,13 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
-dev: setup
+# The first UI run has reports to load: the default inbox starts as a copy of the samples.
+$(DEFAULT_INBOX):
+	mkdir -p $@
+	cp data/samples/*.txt $@/
+	@echo "created the inbox $@ with the sample reports; new reports go there too"
+
+dev: setup | $(DEFAULT_INBOX)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 eval: setup
@@ -68,9 +75,10 @@ BENCH_ARGS ?=
 bench: setup
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
+# Serves every run's Data Docs and the dbt docs of the build database on http://127.0.0.1:$(RW_DOCS_PORT).
+export RW_DOCS_PORT ?= 8580
 docs: setup
-	mkdir -p $(dir $(RW_BUILD_DB))
-	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
+	$(BIN)/research-warehouse docs
 
 clean:
 	rm -rf $(VENV) var dbt_project/target dbt_project/logs

@@ -29,6 +29,23 @@ BI_STORAGE_VERSION = "v1.2.0"
 DELTA_COLUMNS = ("report_id", "built_at")
 
 
+# The headline counts of a published warehouse: name -> table.
+TOTALS = {"reports": "marts.dim_report", "claims": "marts.fct_claim", "metrics": "marts.fct_metric",
+          "ratings": "marts.fct_rating"}
+
+
+def warehouse_totals(warehouse_db: Path) -> dict[str, int]:
+    """Rows of each `TOTALS` table and `files <status>` of audit.files in the published file; {} before
+    the first publish."""
+    if not warehouse_db.exists():
+        return {}
+    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+        totals = {name: con.execute(f"select count(*) from {table}").fetchone()[0] for name, table in TOTALS.items()}
+        for status, count in con.execute("select status, count(*) from audit.files group by 1 order by 1").fetchall():
+            totals[f"files {status}"] = count
+    return totals
+
+
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 

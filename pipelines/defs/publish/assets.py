@@ -16,14 +16,12 @@ from pipelines.defs.transform.assets import warehouse_models
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The BI warehouse file, replaced atomically once every blocking check has passed."""
     settings = warehouse.settings()
-    docs = data_docs.build_run_site(settings.data_docs_dir, context.run_id)
     # Dagster skips this step after a failed blocking check; the audit trail is checked again here
     # so that nothing unvalidated is published whatever the order the checks ran in.
-    failed = failed_blocking_expectations(settings.build_db, context.run_id)
-    if failed:
-        outcome = "not published: blocking check failed: " + "; ".join(failed)
-        runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False, outcome=outcome)
-        raise Failure(description=outcome)
+    if failed_blocking_expectations(settings.build_db, context.run_id):
+        raise Failure(description=runs.close_unpublished(settings.build_db, settings.data_docs_dir, context.run_id,
+                                                         otherwise="blocking check failed"))
+    docs = data_docs.build_run_site(settings.data_docs_dir, context.run_id)
     # `publishing` until the rename is done: the copy itself marks the run published, and a run
     # killed in between is settled against the published file when the next run opens.
     runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False, outcome=runs.PUBLISHING)
@@ -35,4 +33,5 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         raise
     runs.mark_published(settings.build_db, context.run_id)
     return MaterializeResult(metadata={"path": MetadataValue.path(str(path)), "size_bytes": path.stat().st_size,
-                                       "data_docs": MetadataValue.path(str(docs))})
+                                       "data_docs": MetadataValue.url(data_docs.site_url(context.run_id)) if docs
+                                       else "nothing was validated"})

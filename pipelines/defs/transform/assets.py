@@ -12,6 +12,7 @@ from pipelines.defs.transform.translator import WarehouseDbtTranslator
 
 class DbtBuildConfig(Config):
     full_refresh: bool = False  # rebuild incremental models from scratch
+    use_colors: bool = False  # ANSI colours in dbt's log: only for a person at a terminal
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
@@ -29,6 +30,7 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
     os.environ["RW_BUILD_DB"] = str(settings.build_db)
     # dbt unit tests check the models' SQL, not the data: they run with the project's tests
     # (tests/integration/test_dbt_project.py), not in every warehouse build.
-    args = ["build", "--exclude-resource-type", "unit_test", *(["--full-refresh"] if full_refresh else [])]
+    args = ["build", "--exclude-resource-type", "unit_test", *(["--full-refresh"] if full_refresh else []),
+            *([] if config.use_colors else ["--no-use-colors"])]
     # Artifacts and logs of the last build live with the warehouse they built, not in the source tree.
     yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
