@@ -66,9 +66,14 @@ class RunProgress:
 
     def __exit__(self, *exc) -> None:
         self.progress.stop()
+        self._checks_line()
+
+    def _checks_line(self) -> None:
+        """The check steps finished so far, as one line (before the next stage's, or at the end)."""
         if self.checks_passed or self.checks_failed:
             failed = f", failed: {', '.join(self.checks_failed)}" if self.checks_failed else ""
             self._line(CHECKS, self.checks_seconds, f"{self.checks_passed} check step(s) passed{failed}")
+        self.checks_passed, self.checks_failed, self.checks_seconds = 0, [], 0.0
 
     def _line(self, name: str, seconds: float, note: str) -> None:
         self.console.print(f"{name:<16} {seconds:6.1f} s  {note}", highlight=False)
@@ -90,6 +95,8 @@ class RunProgress:
             self._finish(step_key, failed=event.event_type_value == "STEP_FAILURE")
 
     def _start(self, step_key: str) -> None:
+        if step_key in STAGE_NAMES:
+            self._checks_line()
         stage = self.stages[step_key] = _Stage(time.monotonic())
         total = self.steps_total.get(step_key, 0)
         if total > 1:

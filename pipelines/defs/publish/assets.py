@@ -4,15 +4,20 @@ from datetime import datetime
 
 from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 
-from pipelines.core import data_docs, runs
+from pipelines.core import comments, data_docs, runs
 from pipelines.core.publish import publish
 from pipelines.core.validation_audit import failed_blocking_expectations
+from pipelines.defs.load.assets import AUDIT_FILES_KEY
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.transform.assets import warehouse_models
 
 
-@asset(key=["warehouse", "research_duckdb"], deps=[warehouse_models], group_name="publish",
-       kinds={"duckdb"})
+# What the file holds: the marts (contract, estimates, analyst marts) and the audit of files; the rest
+# of the dbt graph (staging, intermediate, seeds) reaches BI only through them.
+PUBLISHED_ASSETS = [key for key in warehouse_models.keys if key.path[0] == "marts"] + [AUDIT_FILES_KEY]
+
+
+@asset(key=["warehouse", "research_duckdb"], deps=PUBLISHED_ASSETS, group_name="publish", kinds={"duckdb"})
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The BI warehouse file, replaced atomically once every blocking check has passed."""
     settings = warehouse.settings()
@@ -26,7 +31,9 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     # killed in between is settled against the published file when the next run opens.
     runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False, outcome=runs.PUBLISHING)
     try:
-        path = publish(settings.build_db, settings.warehouse_db, run_id=context.run_id)
+        # The manifest dbt wrote for this build: its descriptions become the BI tools' comments.
+        descriptions = comments.from_manifest(settings.dbt_target_dir / "manifest.json")
+        path = publish(settings.build_db, settings.warehouse_db, run_id=context.run_id, descriptions=descriptions)
     except Exception as error:
         runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False,
                        outcome=f"publish failed: {error}")
