@@ -106,35 +106,38 @@ def _print_summary(console, settings: Settings, result, record: dict | None, bef
     from pipelines.core import data_docs, publish, runs
     from pipelines.core.build_db import connect
 
-    console.print(f"run {result.run_id}")
+    def line(label: str, text: str) -> None:
+        console.print(f"{label + ':':<19}{text}")
+
+    line("run", result.run_id)
     if record is None:
-        console.print(f"not published: {_step_failure(result)}")
+        line("published", f"no ({_step_failure(result)})")
         return
     with connect(settings.build_db, read_only=True) as con:
         counts = dict(con.execute("select status, count(*) from audit.files where run_id = ? group by 1",
                                   [result.run_id]).fetchall())
-    console.print(f"this run:   {record['files_received'] or 0} file(s) received: "
-                  + ", ".join(f"{counts.get(status, 0)} {status}" for status in ("loaded", "duplicate", "quarantined"))
-                  + f"; {record['reports_loaded'] or 0} report(s) loaded")
+    line("this run", f"{record['files_received'] or 0} file(s) received: "
+         + ", ".join(f"{counts.get(status, 0)} {status}" for status in ("loaded", "duplicate", "quarantined"))
+         + f"; {record['reports_loaded'] or 0} report(s) loaded")
     after = publish.warehouse_totals(settings.warehouse_db)
     if after:
-        console.print("warehouse:  " + ", ".join(f"{after[name]:,} {name}" for name in publish.TOTALS)
-                      + "; files " + ", ".join(f"{after[name]:,} {name.removeprefix('files ')}"
-                                               for name in after if name.startswith("files ")))
+        files = ", ".join(f"{count:,} {name.removeprefix('files ')}" for name, count in after.items()
+                          if name.startswith("files "))
+        line("warehouse", ", ".join(f"{after[name]:,} {name}" for name in publish.TOTALS) + f"; files: {files}")
         change = {name: after[name] - before.get(name, 0) for name in publish.TOTALS}
-        console.print("change:     " + (", ".join(f"{delta:+,} {name}" for name, delta in change.items())
-                                        if any(change.values()) else "none")
-                      + (" since the previous publish" if before else " (first publish)"))
+        line("change", (", ".join(f"{delta:+,} {name}" for name, delta in change.items())
+                        if any(change.values()) else "none")
+             + (" since the previous publish" if before else " (first publish)"))
     docs = data_docs.site_index(settings.data_docs_dir, result.run_id)
     if docs.exists():
-        console.print(f"data docs:  {data_docs.site_url(result.run_id)} (`make docs` serves it; file {docs})")
+        line("data docs", f"{data_docs.site_url(result.run_id)} (served by `make docs`; file {docs})")
     if record["published"]:
-        console.print(f"published:  yes → {settings.warehouse_db}")
+        line("published", f"yes → {settings.warehouse_db}")
     elif record["outcome"] == runs.NOTHING_NEW:
-        console.print(f"published:  unchanged ({record['outcome']}) → {settings.warehouse_db}")
+        line("published", f"unchanged ({record['outcome']}) → {settings.warehouse_db}")
     else:
-        console.print(f"published:  no ({record['outcome']})")
-        console.print(f"warehouse:  {settings.warehouse_db} (previous version left in place)")
+        line("published", f"no ({record['outcome']})")
+        line("kept", f"{settings.warehouse_db} (the previous version)")
 
 
 def quarantine(args: argparse.Namespace) -> int:

@@ -76,7 +76,7 @@ class RunProgress:
         self.checks_passed, self.checks_failed, self.checks_seconds = 0, [], 0.0
 
     def _line(self, name: str, seconds: float, note: str) -> None:
-        self.console.print(f"{name:<16} {seconds:6.1f} s  {note}", highlight=False)
+        self.console.print(f"{name + ':':<19}{seconds:6.1f} s  {note}", highlight=False)
 
     def handle(self, record: logging.LogRecord) -> None:
         """One Dagster log record of the run."""
