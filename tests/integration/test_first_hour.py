@@ -44,6 +44,7 @@ def test_a_run_with_nothing_new_says_the_warehouse_did_not_change(first_and_seco
     assert re.search(r"^change:\s+none since the previous publish$", second.output, re.M), second.output
     assert re.search(r"^warehouse:\s+3 reports", second.output, re.M)
     assert "published:         unchanged" in second.output
+    assert "WARNING" not in second.output and "emitted no result" not in second.output, second.output
 
 
 def test_every_published_column_and_table_has_a_comment(first_and_second) -> None:
