@@ -12,7 +12,8 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export RW_HOME ?= $(CURDIR)/var
-export RW_INBOX ?= $(CURDIR)/data/inbox
+DEFAULT_INBOX := $(CURDIR)/data/inbox
+export RW_INBOX ?= $(DEFAULT_INBOX)
 export DAGSTER_HOME ?= $(RW_HOME)/dagster
 # No network at run time: no usage statistics from dbt, Dagster or Great Expectations.
 export DO_NOT_TRACK := 1
@@ -79,7 +80,13 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--quiet -o $(LOCK)
 
-dev: setup
+# The first UI run has reports to load: the default inbox starts as a copy of the samples.
+$(DEFAULT_INBOX):
+	mkdir -p $@
+	cp data/samples/*.txt $@/
+	@echo "created the inbox $@ with the sample reports; new reports go there too"
+
+dev: setup | $(DEFAULT_INBOX)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 eval: setup
@@ -110,9 +117,10 @@ BENCH_ARGS ?=
 bench: setup
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
+# Serves every run's Data Docs and the dbt docs of the build database on http://127.0.0.1:$(RW_DOCS_PORT).
+export RW_DOCS_PORT ?= 8580
 docs: setup
-	mkdir -p $(RW_HOME)/build
-	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir . --vars '{build_db: $(RW_HOME)/build/research.duckdb}'
+	$(BIN)/research-warehouse docs
 
 clean:
 	rm -rf $(VENV) var dbt_project/target dbt_project/logs

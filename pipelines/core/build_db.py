@@ -85,6 +85,12 @@ def connect(path: Path, *, read_only: bool = False):
         con.close()
 
 
+def row_counts(path: Path, relations: Iterable[str]) -> dict[str, int]:
+    """Rows of each relation (a qualified table name), read in one read-only connection."""
+    with connect(path, read_only=True) as con:
+        return {relation: con.execute(f"select count(*) from {relation}").fetchone()[0] for relation in relations}
+
+
 def initialize(path: Path) -> None:
     """Create the raw and audit schemas and tables if missing (idempotent)."""
     with connect(path) as con:

@@ -196,6 +196,19 @@ def read_landed(landing_dir: Location, content_sha256s: Iterable[str]) -> Iterat
         yield sha, path.fs.cat_file(path.path) if is_remote(landing_dir) else path.read_bytes()
 
 
+def inbox_problem(inbox: Path) -> str | None:
+    """Why `inbox` cannot be received (missing, not a folder, unreadable), or None when it can. A run on
+    such an inbox must fail: receiving nothing from it would publish the warehouse as if all were well."""
+    if not inbox.exists():
+        return (f"the inbox {inbox} does not exist: create it and put reports in it, or point RW_INBOX "
+                "(`research-warehouse run --inbox DIR`) at the folder reports arrive in")
+    if not inbox.is_dir():
+        return f"the inbox {inbox} is not a folder: point RW_INBOX at the folder reports arrive in"
+    if not os.access(inbox, os.R_OK | os.X_OK):
+        return f"the inbox {inbox} cannot be read by this user: fix its permissions or point RW_INBOX elsewhere"
+    return None
+
+
 def inbox_fingerprint(inbox: Path) -> str:
     """A cheap summary of what waits in the inbox (count, newest mtime, total size); '' if empty."""
     count = newest = total = 0

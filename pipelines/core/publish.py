@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.core.comments import Descriptions, write_comments
 from pipelines.settings import duckdb_memory_limit
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
@@ -27,6 +28,23 @@ PUBLISHED = "published"  # the outcome of a run whose warehouse was published
 BI_STORAGE_VERSION = "v1.2.0"
 # Columns that let a table be published as a delta: rows are built per report and stamped per build.
 DELTA_COLUMNS = ("report_id", "built_at")
+
+
+# The headline counts of a published warehouse: name -> table.
+TOTALS = {"reports": "marts.dim_report", "claims": "marts.fct_claim", "metrics": "marts.fct_metric",
+          "ratings": "marts.fct_rating"}
+
+
+def warehouse_totals(warehouse_db: Path) -> dict[str, int]:
+    """Rows of each `TOTALS` table and `files <status>` of audit.files in the published file; {} before
+    the first publish."""
+    if not warehouse_db.exists():
+        return {}
+    with duckdb.connect(str(warehouse_db), read_only=True) as con:
+        totals = {name: con.execute(f"select count(*) from {table}").fetchone()[0] for name, table in TOTALS.items()}
+        for status, count in con.execute("select status, count(*) from audit.files group by 1 order by 1").fetchall():
+            totals[f"files {status}"] = count
+    return totals
 
 
 def _quote(identifier: str) -> str:
@@ -104,11 +122,14 @@ def _attach_copy_of_previous(con: duckdb.DuckDBPyConnection, warehouse_db: Path,
     return False
 
 
-def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) -> Path:
+def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None,
+            descriptions: Descriptions | None = None) -> Path:
     """Write the BI-facing schemas of `build_db` to `warehouse_db` via copy, update, rename.
 
     With `run_id`, that run is marked published in the new file's `audit.runs` before the rename, so
-    the published file always says truthfully which run produced it.
+    the published file always says truthfully which run produced it. With `descriptions` (the dbt
+    project's), every table and column gets its comment; tables rewritten whole lose theirs, so all
+    are written on every publish.
     """
     warehouse_db.parent.mkdir(parents=True, exist_ok=True)
     for leftover in warehouse_db.parent.glob(f".{warehouse_db.name}.*.tmp"):  # of a publish that was killed
@@ -122,6 +143,8 @@ def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None) ->
             incremental = _attach_copy_of_previous(con, warehouse_db, tmp)
             con.execute("begin")
             _write(con, incremental)
+            if descriptions is not None:
+                write_comments(con, "published", PUBLISHED_SCHEMAS, descriptions)
             if run_id is not None:
                 con.execute("update published.audit.runs set published = true, outcome = ? where run_id = ?",
                             [PUBLISHED, run_id])

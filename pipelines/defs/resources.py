@@ -52,8 +52,16 @@ class WarehouseResource(ConfigurableResource):
         settings.ensure_dirs()
         return settings
 
+    def paths(self) -> Settings:
+        """The same settings without creating folders: what a sensor reads between runs."""
+        return settings_from_env(self.inbox, self.home, self.workers)
+
     @contextmanager
     def yield_for_execution(self, context: InitResourceContext) -> Iterator["WarehouseResource"]:
+        # A sensor evaluation has no run: it only reads paths, and must not wait on a run's lock.
+        if context.run_id is None:
+            yield self
+            return
         with exclusive_run(self.settings().lock_file):
             yield self
 

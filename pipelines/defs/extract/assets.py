@@ -4,7 +4,8 @@ from datetime import datetime
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from pipelines.core import data_docs, validation
+from pipelines.console import progress_message
+from pipelines.core import build_db, data_docs, validation
 from pipelines.core.staging import BatchResult, extract_to_staging
 from pipelines.core.validation_audit import EXTRACT_STAGE, record_outcomes
 from pipelines.defs.resources import WarehouseResource
@@ -19,8 +20,13 @@ def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResour
     outcomes: list[validation.ExpectationOutcome] = []
     # One GX result per raw suite for the run's Data Docs: the first batch that failed it, else the first.
     docs_results: dict[str, validation.SuiteValidation] = {}
+    pending = len(build_db.pending_extraction(settings.build_db, EXTRACTOR_VERSION))
+    extracted = 0
 
     def collect(result: BatchResult) -> None:
+        nonlocal extracted
+        extracted += result.reports + len(result.quarantined)
+        context.log.info(progress_message(extracted, pending, "reports"))
         outcomes.extend(result.outcomes)
         for suite_validation in result.validations:
             kept = docs_results.get(suite_validation.suite)

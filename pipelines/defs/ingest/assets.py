@@ -3,10 +3,10 @@
 from collections import Counter
 from datetime import datetime
 
-from dagster import AssetExecutionContext, Config, MaterializeResult, asset
+from dagster import AssetExecutionContext, Config, Failure, MaterializeResult, asset
 
 from pipelines.core import build_db, runs, validation
-from pipelines.core.landing import receive_inbox
+from pipelines.core.landing import inbox_problem, receive_inbox
 from pipelines.defs.resources import WarehouseResource, dbt_project
 from pipelines.extraction import EXTRACTOR_VERSION
 
@@ -23,9 +23,9 @@ def received_files(context: AssetExecutionContext, warehouse: WarehouseResource,
     build_db.initialize(settings.build_db)
     fingerprint = runs.code_fingerprint(dbt_project.manifest_path, validation.suites_dir(), EXTRACTOR_VERSION)
     runs.open_run(settings.build_db, context.run_id, now, EXTRACTOR_VERSION, settings.warehouse_db, fingerprint)
-    if not settings.inbox.is_dir():
-        context.log.warning(f"the inbox {settings.inbox} does not exist: no file received "
-                            "(set RW_INBOX, or create the folder and put reports in it)")
+    problem = inbox_problem(settings.inbox)
+    if problem:  # the run is on record; closing it (CLI, run-status sensor) names this reason
+        raise Failure(description=problem)
     seen, first_by_content = build_db.known_files(settings.build_db)
     received = receive_inbox(settings.inbox, settings.landing_dir, known_files=seen,
                              known_content=first_by_content, max_file_bytes=settings.max_file_bytes,

@@ -5,12 +5,12 @@ from dagster import DagsterRunStatus, DefaultSensorStatus, RunStatusSensorContex
 from pipelines.core import runs
 from pipelines.core.lock import RunInProgress, exclusive_run
 from pipelines.defs.jobs import warehouse_job
-from pipelines.settings import settings_from_env
+from pipelines.defs.resources import WarehouseResource
 
 
-def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
+def _close_unpublished(context: RunStatusSensorContext, warehouse: WarehouseResource, outcome: str) -> None:
     """Close the run's audit record unless it published; `outcome` is the reason if no check failed."""
-    settings = settings_from_env()
+    settings = warehouse.paths()
     run_id = context.dagster_run.run_id
     if not settings.build_db.exists():
         return
@@ -29,14 +29,14 @@ def _close_unpublished(context: RunStatusSensorContext, outcome: str) -> None:
 @run_status_sensor(run_status=DagsterRunStatus.SUCCESS, monitored_jobs=[warehouse_job],
                    default_status=DefaultSensorStatus.RUNNING,
                    description="Records in audit.runs why a finished warehouse run did not publish (a blocking check).")
-def record_blocked_runs(context: RunStatusSensorContext):
+def record_blocked_runs(context: RunStatusSensorContext, warehouse: WarehouseResource):
     """Marks a finished run that skipped publishing (a blocking check failed) in audit.runs."""
-    _close_unpublished(context, "the publish step did not run")
+    _close_unpublished(context, warehouse, "the publish step did not run")
 
 
 @run_status_sensor(run_status=DagsterRunStatus.FAILURE, monitored_jobs=[warehouse_job],
                    default_status=DefaultSensorStatus.RUNNING,
                    description="Records a failed warehouse run as not published in audit.runs.")
-def record_failed_runs(context: RunStatusSensorContext):
+def record_failed_runs(context: RunStatusSensorContext, warehouse: WarehouseResource):
     """Marks a failed run as not published in audit.runs."""
-    _close_unpublished(context, "the run failed")
+    _close_unpublished(context, warehouse, "the run failed")

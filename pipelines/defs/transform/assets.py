@@ -1,17 +1,23 @@
 """Transform: the dbt project (staging → intermediate → marts) built on the build database."""
 
 import json
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
 
-from dagster import AssetExecutionContext, Config
+from dagster import (AssetExecutionContext, AssetKey, AssetMaterialization, AssetObservation, Config, MetadataValue,
+                     Output)
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from pipelines.core import runs
+from pipelines.core.build_db import row_counts as build_db_rows
 from pipelines.defs.resources import WarehouseResource, dbt_project
 from pipelines.defs.transform.translator import WarehouseDbtTranslator
 
 
 class DbtBuildConfig(Config):
     full_refresh: bool = False  # rebuild incremental models from scratch
+    use_colors: bool = False  # ANSI colours in dbt's log: only for a person at a terminal
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
@@ -29,6 +35,44 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
     # (tests/integration/test_dbt_project.py), not in every warehouse build. profiles.yml reads the
     # build database from `build_db`.
     args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps({"build_db": str(settings.build_db)}),
-            *(["--full-refresh"] if full_refresh else [])]
+            *(["--full-refresh"] if full_refresh else []), *([] if config.use_colors else ["--no-use-colors"])]
     # Artifacts and logs of the last build live with the warehouse they built, not in the source tree.
-    yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
+    yield from _with_row_counts(dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream(),
+                                settings.build_db)
+
+
+def _with_row_counts(events: Iterable, build_db: Path) -> Iterator:
+    """dbt's events as they happen, then the row count (`dagster/row_count`) of every table built,
+    as an observation of that asset.
+
+    The counts are read after dbt has exited: DuckDB has one writer. dagster-dbt's own
+    `fetch_row_counts` opens the file through a dbt adapter in this process that stays open, which
+    the run's later connections cannot share; holding the materializations back until the counts
+    are known would hide dbt's progress. Views are not counted: that would run their query.
+    """
+    tables: dict[str, AssetKey] = {}
+    for event in events:
+        node = _manifest_nodes().get(_unique_id(event))
+        if isinstance(event, Output | AssetMaterialization) and node and node["config"]["materialized"] in TABLES:
+            tables[node["relation_name"]] = _asset_key(event, node)
+        yield event
+    counts = build_db_rows(build_db, tables) if tables else {}
+    for relation, asset_key in tables.items():
+        yield AssetObservation(asset_key=asset_key, metadata={"dagster/row_count": MetadataValue.int(counts[relation])})
+
+
+def _asset_key(event, node: dict) -> AssetKey:
+    return getattr(event, "asset_key", None) or WarehouseDbtTranslator().get_asset_key(node)
+
+
+TABLES = ("table", "incremental", "snapshot")
+
+
+def _unique_id(event) -> str | None:
+    value = getattr(event, "metadata", {}).get("unique_id")
+    return getattr(value, "value", value)
+
+
+@cache
+def _manifest_nodes() -> dict:
+    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))["nodes"]

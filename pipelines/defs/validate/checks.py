@@ -76,7 +76,7 @@ def _validate_written_rows(build_db: Path, suite: str, table_name: str, run_id: 
     return result, written
 
 
-def _check_result(data_docs_dir: Path, run_id: str, outcomes: list[validation.ExpectationOutcome],
+def _check_result(run_id: str, outcomes: list[validation.ExpectationOutcome],
                   rows: int) -> AssetCheckResult:
     """Passed when every expectation held; ERROR severity (the publish is blocked) when one that stops it failed."""
     blocking = validation.publish_blocking_failures(outcomes)
@@ -87,7 +87,7 @@ def _check_result(data_docs_dir: Path, run_id: str, outcomes: list[validation.Ex
         metadata={"rows": rows, "expectations": len(outcomes),
                   "failed": [f"{o.expectation} ({o.unexpected_count} rows)" for o in failed],
                   "blocking_failed": [o.expectation for o in blocking],
-                  "data_docs": MetadataValue.path(str(data_docs.site_index(data_docs_dir, run_id)))})
+                  "data_docs": MetadataValue.url(data_docs.site_url(run_id))})
 
 
 def gx_check(asset_key: list[str], suite: str, *, guard_shrinking: bool = False):
@@ -104,7 +104,7 @@ def gx_check(asset_key: list[str], suite: str, *, guard_shrinking: bool = False)
         record_outcomes(settings.build_db, run_id, result.outcomes, datetime.now(), CHECK_STAGE)
         # Results are kept as JSON and rendered into one site at the end of the run (publish or CLI).
         validation.save_validation(result, data_docs.results_dir(settings.data_docs_dir, run_id))
-        return _check_result(settings.data_docs_dir, run_id, result.outcomes, rows)
+        return _check_result(run_id, result.outcomes, rows)
 
     return _check
 
@@ -130,7 +130,7 @@ def raw_check(table: str):
             metadata={"rows_loaded": rows, "expectations": len(recorded),
                       "failed_and_quarantined": [f"{e} ({c} rows)" for e, c in failed if e not in stopping],
                       "blocking_failed": stopping,
-                      "data_docs": MetadataValue.path(str(data_docs.site_index(settings.data_docs_dir, run_id)))})
+                      "data_docs": MetadataValue.url(data_docs.site_url(run_id))})
 
     return _check
 

@@ -3,7 +3,7 @@
 -- row. Recomputed on read from small bases (the latest rating per series and the rating
 -- changes, ~one row per report), it is always exact and costs the build nothing.
 with consensus as (
-    {{ consensus_for_scope('industry') }}
+    select * exclude (scope) from {{ ref('int_rating_consensus') }} where scope = 'industry'
 )
 
 select

@@ -5,7 +5,8 @@ select
     name_cn,
     name_en,
     aliases,
-    true as is_resolved
+    true as is_resolved,
+    string_split(aliases, '|') as alias_list
 from {{ ref('int_brokers') }}
 
 union all
@@ -15,6 +16,7 @@ select distinct
     case when regexp_matches(broker_raw, '\p{Han}') then broker_raw end as name_cn,
     case when not regexp_matches(broker_raw, '\p{Han}') then broker_raw end as name_en,
     null as aliases,
-    false as is_resolved
+    false as is_resolved,
+    null::varchar[] as alias_list
 from {{ ref('int_report_brokers') }}
 where not is_broker_resolved

@@ -33,6 +33,7 @@ select
     extractor_version,
     loaded_at,
     {{ reference_version(reference) }} as reference_version,
-    {{ built_at() }} as built_at
+    {{ built_at() }} as built_at,
+    {{ with_source_time_zone('published_at') }} as published_at_tz
 from {{ ref('int_reports') }} as reports
 where {{ reports_loaded_since_last_run('reports', reference) }}

@@ -19,6 +19,8 @@ select
     char_end,
     extractor_version,
     loaded_at,
-    {{ built_at() }} as built_at
+    {{ built_at() }} as built_at,
+    {{ report_time_columns('reports.published_at') }}
 from {{ ref('stg_raw__claims') }} as claims
+left join {{ report_times() }} as reports using (report_id)
 where {{ reports_loaded_since_last_run('claims') }}

@@ -41,6 +41,8 @@ select
     (select lookup_version from lookup_version) as company_lookup_version,
     mentions.extractor_version,
     mentions.loaded_at,
-    {{ built_at() }} as built_at
+    {{ built_at() }} as built_at,
+    {{ report_time_columns('reports.published_at') }}
 from mentions
+left join {{ report_times() }} as reports on reports.report_id = mentions.report_id
 left join {{ ref('int_company_names') }} as names on names.name_key = mentions.entity_name_key

@@ -38,5 +38,7 @@ select
     char_end,
     extractor_version,
     loaded_at,
-    {{ built_at() }} as built_at
+    {{ built_at() }} as built_at,
+    {{ report_time_columns('reports.published_at') }}
 from metrics
+left join {{ report_times() }} as reports using (report_id)

@@ -32,6 +32,7 @@ select
     char_end,
     loaded_at,
     {{ reference_version(reference) }} as reference_version,
-    {{ built_at() }} as built_at
+    {{ built_at() }} as built_at,
+    {{ report_time_columns('published_at', with_published_at=false) }}
 from {{ ref('int_ratings') }} as ratings
 where {{ reports_loaded_since_last_run('ratings', reference) }}

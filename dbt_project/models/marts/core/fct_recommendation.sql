@@ -26,7 +26,8 @@ select
     recs.cited_pages,
     recs.loaded_at,
     {{ reference_version(reference) }} as reference_version,
-    {{ built_at() }} as built_at
+    {{ built_at() }} as built_at,
+    {{ report_time_columns('published_at', with_published_at=false) }}
 from {{ ref('stg_raw__recommendations') }} as recs
 join {{ ref('dim_report') }} as reports using (report_id)
 left join {{ ref('int_company_names') }} as names on names.name_key = recs.company_name_key

@@ -1,19 +1,14 @@
-{#- Consensus of the brokers' latest ratings on every target of one scope (industry/company):
-    stale ratings (older than stale_rating_days before the reference date) are left out;
-    changes are counted over the 30 and 90 days up to the reference date. -#}
-{% macro consensus_for_scope(scope) -%}
+-- Consensus of the brokers' latest ratings on every target of each scope (industry, company):
+-- stale ratings (older than stale_rating_days before the reference date) are left out; changes
+-- are counted over the 30 and 90 days up to the reference date. company_consensus and
+-- industry_consensus are its two scopes with the target's names.
 with reference as (
     select * from {{ ref('int_reference_date') }}
 ),
 
-current_ratings as (
-    select *
-    from {{ ref('int_latest_broker_ratings') }}
-    where scope = '{{ scope }}'
-),
-
 rating_summary as (
     select
+        scope,
         target_id,
         count(distinct broker_id) filter (where not is_stale and rating_score is not null) as n_brokers,
         avg(rating_score) filter (where not is_stale) as mean_rating_score,
@@ -24,12 +19,13 @@ rating_summary as (
         count(*) filter (where not is_stale and rating_std = 'sell') as n_sell,
         count(*) filter (where is_stale) as n_stale_brokers,
         max(published_at) as latest_rating_at
-    from current_ratings
-    group by target_id
+    from {{ ref('int_latest_broker_ratings') }}
+    group by scope, target_id
 ),
 
 change_summary as (
     select
+        changes.scope,
         changes.target_id,
         count(*) filter (where changes.change_type = 'upgrade'
             and changes.published_at > reference.reference_at - interval 30 day) as n_upgrades_30d,
@@ -41,28 +37,31 @@ change_summary as (
             and changes.published_at > reference.reference_at - interval 90 day) as n_downgrades_90d
     from {{ ref('fct_rating_change') }} as changes
     cross join reference
-    where changes.scope = '{{ scope }}'
-    group by changes.target_id
+    group by changes.scope, changes.target_id
 ),
 
 report_summary as (
     select
-        {{ 'subject_company_id' if scope == 'company' else 'industry_id' }} as target_id,
-        max(published_at) as latest_report_at,
+        targets.scope,
+        targets.target_id,
+        max(reports.published_at) as latest_report_at,
         count(*) as n_reports
-    from {{ ref('dim_report') }}
-    group by 1
+    from {{ ref('dim_report') }} as reports
+    cross join lateral (
+        values ('company', reports.subject_company_id), ('industry', reports.industry_id)
+    ) as targets (scope, target_id)
+    where targets.target_id is not null
+    group by targets.scope, targets.target_id
 )
 
 select
+    rating_summary.scope,
     rating_summary.target_id,
     reference.reference_date,
     rating_summary.n_brokers,
     round(rating_summary.mean_rating_score, 2) as mean_rating_score,
-    case round(rating_summary.mean_rating_score)
-        when 1 then 'strong_buy' when 2 then 'buy' when 3 then 'hold'
-        when 4 then 'underperform' when 5 then 'sell'
-    end as consensus_rating_std,
+    -- the level of the published scale nearest the mean score
+    scale.rating_std as consensus_rating_std,
     rating_summary.n_strong_buy,
     rating_summary.n_buy,
     rating_summary.n_hold,
@@ -78,6 +77,6 @@ select
     report_summary.n_reports
 from rating_summary
 cross join reference
-left join change_summary using (target_id)
-left join report_summary using (target_id)
-{%- endmacro %}
+left join change_summary using (scope, target_id)
+left join report_summary using (scope, target_id)
+left join {{ ref('dim_rating_scale') }} as scale on scale.rating_score = round(rating_summary.mean_rating_score)
