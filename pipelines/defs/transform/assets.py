@@ -54,7 +54,9 @@ def _with_row_counts(events: Iterable, build_db: Path) -> Iterator:
     for event in events:
         node = _manifest_nodes().get(_unique_id(event))
         if isinstance(event, Output | AssetMaterialization) and node and node["config"]["materialized"] in TABLES:
-            tables[node["relation_name"]] = _asset_key(event, node)
+            # schema.alias, not the manifest's relation_name: its database part names the file the
+            # manifest was parsed against, not the build database.
+            tables[f'"{node["schema"]}"."{node["alias"]}"'] = _asset_key(event, node)
         yield event
     counts = build_db_rows(build_db, tables) if tables else {}
     for relation, asset_key in tables.items():
