@@ -28,6 +28,9 @@ def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResour
                 docs_results[suite_validation.suite] = suite_validation
         for report_id, reason in result.quarantined.items():
             context.log.warning(f"quarantined report {report_id}: {reason}")
+        if result.rows_quarantined:
+            context.log.warning(f"held aside {result.rows_quarantined} row(s) of batch {result.number} "
+                                "(audit.quarantined_rows)")
 
     summary = extract_to_staging(settings, on_batch=collect)
     # Row-level expectations ran on every batch in the workers; one row per expectation for the run.
@@ -36,7 +39,9 @@ def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResour
     for suite_validation in docs_results.values():
         validation.save_validation(suite_validation, data_docs.results_dir(settings.data_docs_dir, context.run_id))
     context.log.info(f"extracted {summary.reports} reports in {summary.batches} batches on "
-                     f"{settings.workers} worker(s), {summary.quarantined} quarantined")
+                     f"{settings.workers} worker(s), {summary.quarantined} quarantined, "
+                     f"{summary.rows_quarantined} row(s) held aside")
     return MaterializeResult(metadata={"batches": summary.batches, "reports": summary.reports,
-                                       "quarantined": summary.quarantined, "workers": settings.workers,
+                                       "quarantined": summary.quarantined,
+                                       "rows_quarantined": summary.rows_quarantined, "workers": settings.workers,
                                        "extractor_version": EXTRACTOR_VERSION})

@@ -3,7 +3,7 @@
 import os
 
 from dagster import AssetExecutionContext, Config
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.core import runs
 from pipelines.defs.resources import WarehouseResource, dbt_project
@@ -14,8 +14,9 @@ class DbtBuildConfig(Config):
     full_refresh: bool = False  # rebuild incremental models from scratch
 
 
+# dbt's tests on the marts (keys, grain, relationships, vocabularies) are the marts' asset checks.
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            dagster_dbt_translator=WarehouseDbtTranslator())
+            dagster_dbt_translator=WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)))
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
                      warehouse: WarehouseResource, config: DbtBuildConfig):
     """Seeds, snapshots, models and dbt tests of the warehouse, built with `dbt build`."""
