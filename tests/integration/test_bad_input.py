@@ -103,9 +103,9 @@ def test_files_never_read_are_not_landed(fresh: FreshRun) -> None:
 def test_loaded_reports_are_exactly_what_the_extractor_reads_from_them(fresh: FreshRun) -> None:
     """Bad neighbours in the same batch change nothing in a good report, SQL and odd text included."""
     landing = fresh.result.home / "landing"
-    loaded = {name: row for name, row in fresh.files.items()
-              if row[0] == LOADED and name not in (ABSURD_AMOUNT, PAGES_ABOVE_500)}
-    assert len(loaded) == sum(e.status == LOADED for e in fresh.expected.values())
+    with_held_rows = (ABSURD_AMOUNT, PAGES_ABOVE_500)  # their held rows are what the extractor read, less those
+    loaded = {name: row for name, row in fresh.files.items() if row[0] == LOADED and name not in with_held_rows}
+    assert len(loaded) == sum(e.status == LOADED for name, e in fresh.expected.items() if name not in with_held_rows)
     for name, (_, _, content_sha256, report_id) in loaded.items():
         text = decode_report(landed_path(landing, content_sha256).read_bytes()).text
         rows = extract_report(report_id, text)

@@ -20,7 +20,8 @@ QUARANTINED_ROWS_KEY = ["audit", "quarantined_rows"]
     + [AssetSpec(AUDIT_FILES_KEY, deps=[["staging", "extracted_batches"]], group_name="load",
                  kinds={"duckdb"}, description="Every file received: loaded, duplicate or quarantined."),
        AssetSpec(QUARANTINED_ROWS_KEY, deps=[["staging", "extracted_batches"]], group_name="load",
-                 kinds={"duckdb"}, description="Rows of loaded reports held aside by a blocking row-level expectation.")],
+                 kinds={"duckdb"},
+                 description="Rows of loaded reports held aside by a blocking row-level expectation.")],
     can_subset=False)
 def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Replace each staged batch's rows in the raw tables and settle its files' status."""

@@ -15,8 +15,11 @@ class DbtBuildConfig(Config):
 
 
 # dbt's tests on the marts (keys, grain, relationships, vocabularies) are the marts' asset checks.
+CHECKS_FROM_DBT_TESTS = DagsterDbtTranslatorSettings(enable_asset_checks=True)
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            dagster_dbt_translator=WarehouseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)))
+            dagster_dbt_translator=WarehouseDbtTranslator(settings=CHECKS_FROM_DBT_TESTS))
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
                      warehouse: WarehouseResource, config: DbtBuildConfig):
     """Seeds, snapshots, models and dbt tests of the warehouse, built with `dbt build`."""
