@@ -156,7 +156,7 @@ def _print_summary(console, settings: Settings, result, record: dict | None, bef
 
 
 def quarantine(args: argparse.Namespace) -> int:
-    """List quarantined files, or send them back through the current extractor."""
+    """List quarantined files and rows held aside, or send their reports back through the current extractor."""
     settings = _locations(args)
     from pipelines.core import build_db
 
@@ -164,15 +164,22 @@ def quarantine(args: argparse.Namespace) -> int:
         print("no runs yet: nothing is quarantined")
         return 0
     if args.action == "list":
-        rows = build_db.quarantined_files(settings.build_db)
-        for source_file, reason, received_at in rows:
-            print(f"{received_at:%Y-%m-%d %H:%M:%S}  {source_file!r}  {reason}")
-        print(f"{len(rows)} quarantined file(s)")
+        files = build_db.quarantined_files(settings.build_db)
+        print(f"quarantined files (whole report held back): {len(files)}")
+        for source_file, reason, received_at in files:
+            print(f"  {received_at:%Y-%m-%d %H:%M:%S}  {source_file!r}  {reason}")
+        rows = build_db.quarantined_rows(settings.build_db)
+        print(f"quarantined rows (the rest of their report loaded): {len(rows)}")
+        for source_file, report_id, table_name, expectation, reason, row_json, loaded_at in rows:
+            print(f"  {loaded_at:%Y-%m-%d %H:%M:%S}  {source_file!r} (report {report_id})  {table_name}  "
+                  f"{expectation} ({reason})")
+            print(f"    row: {row_json[:200]}{'…' if len(row_json) > 200 else ''}")
         return 0
 
     def retry() -> int:
-        count = build_db.requeue_quarantined(settings.build_db)
-        print(f"{count} quarantined file(s) queued for extraction; re-running the pipeline")
+        files, reports = build_db.requeue_quarantined(settings.build_db)
+        print(f"{files} quarantined file(s) and {reports} report(s) with quarantined rows queued for "
+              "extraction; re-running the pipeline")
         args.full_refresh = False
         return run(args)
 
@@ -240,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental dbt models")
     run_parser.add_argument("--verbose", action="store_true", help="also print dbt's log of every node")
     run_parser.set_defaults(handler=run)
-    quarantine_parser = commands.add_parser("quarantine", help="list or retry quarantined files")
+    quarantine_parser = commands.add_parser("quarantine", help="list or retry quarantined files and rows")
     quarantine_parser.add_argument("action", choices=["list", "retry"])
     quarantine_parser.set_defaults(handler=quarantine, full_refresh=False, verbose=False)
     reextract_parser = commands.add_parser("reextract", help="re-extract every report with this extractor")

@@ -20,6 +20,14 @@ from pipelines.settings import duckdb_memory_limit
 
 RAW_TABLES = tuple(name for name in schema.FRAMES if name != "failures")
 TEXTS = {"report_id": pl.String, "encoding": pl.String, "text": pl.String}
+# A row a blocking row-level expectation held aside; the rest of its report loads (audit.quarantined_rows).
+QUARANTINED_ROWS = {
+    "report_id": pl.String,
+    "table_name": pl.String,  # raw.<frame> the row was extracted for
+    "row_json": pl.String,  # the row as extracted, as JSON
+    "expectation": pl.String,  # the failed expectations, `<suite>: <expectation>`
+    "reason": pl.String,  # why those expectations exist, in words a person reads
+}
 LINEAGE_COLUMNS = "extractor_version VARCHAR, loaded_at TIMESTAMP"
 
 # audit.files, declared once: its DDL derives from it and `record_received` builds its rows with it.
@@ -65,9 +73,14 @@ create table if not exists audit.validations (
     blocking boolean not null, level varchar, evaluated_at timestamp,
     stage varchar  -- 'extract' (row checks that quarantine reports) or 'check' (asset checks)
 );
+create table if not exists audit.quarantined_rows (
+    report_id varchar not null, table_name varchar not null, row_json varchar not null,
+    expectation varchar not null, reason varchar not null, extractor_version varchar, loaded_at timestamp
+);
 -- Added after the first release: a build database made before them gains the columns.
 alter table audit.validations add column if not exists blocks_publish boolean;
 alter table audit.runs add column if not exists code_fingerprint varchar;
+alter table audit.runs add column if not exists rows_quarantined integer;
 """
 
 
@@ -139,15 +152,17 @@ def pending_extraction(path: Path, extractor_version: str) -> list[tuple[str, st
 
 
 def load_batches(path: Path, folders: Sequence[Path], texts_file: str, extractor_version: str,
-                 loaded_at: datetime) -> tuple[int, int]:
+                 loaded_at: datetime, quarantined_rows_file: str) -> tuple[int, int, int]:
     """Replace the raw rows of the staged batches' reports and settle their files, in one transaction.
 
-    Each folder holds one Parquet file per frame of `schema.FRAMES` plus `texts_file`. Reports in
-    `failures` are quarantined with their reason; the others are loaded. Returns (loaded, quarantined).
-    DuckDB reads the Parquet files itself, in parallel, without a copy through Python.
+    Each folder holds one Parquet file per frame of `schema.FRAMES` plus `texts_file` and
+    `quarantined_rows_file` (`QUARANTINED_ROWS`). Reports in `failures` are quarantined with their
+    reason; the others are loaded, and their held rows replace the ones an earlier extraction held.
+    Returns (reports loaded, reports quarantined, rows quarantined). DuckDB reads the Parquet files
+    itself, in parallel, without a copy through Python.
     """
     if not folders:
-        return 0, 0
+        return 0, 0, 0
 
     def files(name: str) -> list[str]:
         return [str(folder / name) for folder in folders]
@@ -158,10 +173,11 @@ def load_batches(path: Path, folders: Sequence[Path], texts_file: str, extractor
         con.execute("""create temp table batch_ids as
                        select report_id from read_parquet(?) union all select report_id from batch_failures""",
                     [files("reports.parquet")])
-        tables = [(name, files(f"{name}.parquet")) for name in RAW_TABLES] + [("report_texts", files(texts_file))]
+        tables = [(f"raw.{name}", files(f"{name}.parquet")) for name in RAW_TABLES] + [
+            ("raw.report_texts", files(texts_file)), ("audit.quarantined_rows", files(quarantined_rows_file))]
         for name, parquet in tables:
-            con.execute(f"delete from raw.{name} where report_id in (select report_id from batch_ids)")
-            con.execute(f"""insert into raw.{name} by name
+            con.execute(f"delete from {name} where report_id in (select report_id from batch_ids)")
+            con.execute(f"""insert into {name} by name
                             select *, ?::varchar as extractor_version, ?::timestamp as loaded_at
                             from read_parquet(?)""", [extractor_version, loaded_at, parquet])
         con.execute("""
@@ -179,7 +195,9 @@ def load_batches(path: Path, folders: Sequence[Path], texts_file: str, extractor
             update audit.files f set reason = (select b.reason from batch_failures b where b.report_id = f.report_id)
             where f.status = ? and f.report_id in (select report_id from batch_ids)""", [DUPLICATE])
         counts = con.execute("""select (select count(*) from batch_ids) - (select count(*) from batch_failures),
-                                       (select count(*) from batch_failures)""").fetchone()
+                                       (select count(*) from batch_failures),
+                                       (select count(*) from read_parquet(?))""",
+                             [files(quarantined_rows_file)]).fetchone()
         con.execute("drop table batch_failures; drop table batch_ids")
         con.commit()
     return counts
@@ -193,12 +211,31 @@ def quarantined_files(path: Path) -> list[tuple[str, str, datetime]]:
             order by received_at desc, source_file""", [QUARANTINED]).fetchall()
 
 
-def requeue_quarantined(path: Path) -> int:
-    """Send quarantined files whose bytes were landed back to extraction; returns how many."""
-    with connect(path) as con:
+def quarantined_rows(path: Path) -> list[tuple[str, str, str, str, str, str, datetime]]:
+    """(source_file, report_id, table_name, expectation, reason, row_json, loaded_at) of every row held
+    aside from a loaded report, by report and table."""
+    with connect(path, read_only=True) as con:
         return con.execute("""
+            select f.source_file, q.report_id, q.table_name, q.expectation, q.reason, q.row_json, q.loaded_at
+            from audit.quarantined_rows q
+            join (select report_id, min(source_file) as source_file from audit.files
+                  where status = ? group by 1) f using (report_id)
+            order by q.loaded_at desc, f.source_file, q.table_name""", [LOADED]).fetchall()
+
+
+def requeue_quarantined(path: Path) -> tuple[int, int]:
+    """Send back to extraction the quarantined files whose bytes were landed, and the loaded reports
+    that have rows held aside (their held rows are replaced when they load again).
+    Returns (files, reports with held rows)."""
+    with connect(path) as con:
+        files = con.execute("""
             update audit.files set status = ?, reason = null, updated_at = now()
             where status = ? and content_sha256 is not null""", [RECEIVED, QUARANTINED]).fetchone()[0]
+        reports = con.execute("""
+            update audit.files set status = ?, updated_at = now()
+            where status = ? and report_id in (select report_id from audit.quarantined_rows)""",
+                              [RECEIVED, LOADED]).fetchone()[0]
+    return files, reports
 
 
 def requeue_all(path: Path) -> int:

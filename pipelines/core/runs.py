@@ -103,9 +103,11 @@ def close_run(build_db: Path, run_id: str, finished_at: datetime, *, published: 
                 files_received = (select count(*) from audit.files where run_id = ?),
                 reports_loaded = (select count(distinct report_id) from audit.files
                                   where run_id = ? and status = ?),
-                files_quarantined = (select count(*) from audit.files where run_id = ? and status = ?)
+                files_quarantined = (select count(*) from audit.files where run_id = ? and status = ?),
+                rows_quarantined = (select count(*) from audit.quarantined_rows where loaded_at >= (
+                                        select started_at from audit.runs where run_id = ?))
             where run_id = ?""",
-                    [finished_at, published, outcome, run_id, run_id, LOADED, run_id, QUARANTINED, run_id])
+                    [finished_at, published, outcome, run_id, run_id, LOADED, run_id, QUARANTINED, run_id, run_id])
 
 
 def close_unpublished(build_db: Path, data_docs_dir: Path, run_id: str, *, otherwise: str) -> str:

@@ -2,8 +2,8 @@
 
 Extraction cuts the pending reports into batches (at most `batch_size` reports, shared out over
 the workers) and runs each batch in a worker process (`workers` of them; 1 runs in this process):
-decode, extract, validate the rows against the raw suites, quarantine the reports that fail, and
-write one folder of Parquet files. A batch
+decode, extract, validate the rows against the raw suites, hold aside the rows that fail (and
+quarantine whole the reports whose own row fails), and write one folder of Parquet files. A batch
 depends only on its reports, so the result is the same whatever the number of workers. With
 `RW_DASK_SCHEDULER` set, each batch is instead one task on the workers of that Dask cluster, which
 read the landing store and write the batches on shared storage (`pipelines.core.storage`); the
@@ -39,6 +39,10 @@ from pipelines.settings import Settings
 TEXTS_FILE = "report_texts.parquet"
 # Written last into a batch folder: a folder without it was cut short (a killed worker) and is not loaded.
 COMPLETE_MARKER = "_COMPLETE"
+# Rows held aside by a blocking row-level expectation (`build_db.QUARANTINED_ROWS`), loaded into audit.
+QUARANTINED_ROWS_FILE = "quarantined_rows.parquet"
+# A claim is keyed by these within a batch; frames that carry them (metrics, entity mentions) hang off it.
+CLAIM_KEY = ("report_id", "claim_seq")
 # Reports that repay a worker process's start (~5 s of imports against ~150 reports/s per core).
 MIN_REPORTS_PER_WORKER = 1500
 # Batches a worker process extracts before it is replaced (bounds what libraries cache per process).
@@ -50,6 +54,7 @@ class StageSummary:
     batches: int
     reports: int
     quarantined: int
+    rows_quarantined: int = 0  # rows of loaded reports held aside in audit.quarantined_rows
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class BatchResult:
     number: int
     reports: int
     quarantined: dict[str, str]  # report_id -> reason
+    rows_quarantined: int = 0
     # The raw suites on this batch (outcomes and GX's own result, for the run's Data Docs).
     validations: list[validation.SuiteValidation] = field(default_factory=list)
 
@@ -101,6 +107,48 @@ def _quarantine(frames: dict[str, pl.DataFrame], reasons: dict[str, str]) -> dic
     return kept
 
 
+def _failed(outcomes: list[validation.ExpectationOutcome]) -> tuple[str, str]:
+    """(expectation, reason) of a held row: the expectations it failed and why they exist."""
+    return ("; ".join(f"{o.suite}: {o.expectation}" for o in outcomes),
+            "; ".join(dict.fromkeys(o.why for o in outcomes)))
+
+
+def _hold_rows(frames: dict[str, pl.DataFrame],
+               failing: dict[str, dict[int, list[validation.ExpectationOutcome]]]) -> tuple[dict, pl.DataFrame]:
+    """Move the failing rows (row numbers as validated) out of their frames into quarantined rows.
+
+    A held claim takes the rows that hang off it (those with its `claim_seq`: metrics, entity
+    mentions) with it, so no loaded row points at a claim the warehouse does not have.
+    """
+    row = validation.ROW_NUMBER
+    held, kept = [], dict(frames)
+    for frame_name in validation.RAW_SUITES:
+        rows = failing.get(f"raw.{frame_name}")
+        if not rows:
+            continue
+        failed = pl.DataFrame([(number, *_failed(outcomes)) for number, outcomes in rows.items()], orient="row",
+                              schema={row: pl.UInt32, "expectation": pl.String, "reason": pl.String})
+        numbered = validation.number_rows(frames[frame_name])
+        held.append((frame_name, numbered.join(failed, on=row, maintain_order="left").drop(row)))
+        kept[frame_name] = numbered.filter(~pl.col(row).is_in(failed[row].implode())).drop(row)
+    held_claims = dict(held).get("claims")
+    if held_claims is not None:
+        because = held_claims.select(*CLAIM_KEY, "expectation",
+                                     ("its claim was held aside: " + pl.col("reason")).alias("reason"))
+        because = because.unique(subset=list(CLAIM_KEY), keep="first", maintain_order=True)
+        for frame_name in validation.RAW_SUITES:
+            if frame_name != "claims" and "claim_seq" in schema.FRAMES[frame_name]:
+                held.append((frame_name, kept[frame_name].join(because, on=list(CLAIM_KEY), maintain_order="left")))
+                kept[frame_name] = kept[frame_name].join(because, on=list(CLAIM_KEY), how="anti",
+                                                         maintain_order="left")
+    as_rows = [rows.select(validation.REPORT_ID, pl.lit(f"raw.{name}").alias("table_name"),
+                           pl.struct(pl.exclude("expectation", "reason")).struct.json_encode().alias("row_json"),
+                           "expectation", "reason")
+               for name, rows in held]
+    quarantined_rows = pl.concat(as_rows) if as_rows else pl.DataFrame(schema=build_db.QUARANTINED_ROWS)
+    return kept, quarantined_rows.cast(build_db.QUARANTINED_ROWS)
+
+
 def workers_for(pending: int, settings: Settings) -> int:
     """Worker processes for `pending` reports: each must have enough work to repay starting a process
     (importing Polars, the extractor and GX takes seconds), so a small run extracts in this process."""
@@ -122,20 +170,28 @@ def extract_batch(landing_dir: Location, staging_dir: Location, number: int, pen
                   validate_rows: bool = True) -> BatchResult:
     """Decode, extract, validate and stage one batch of reports (runs in a worker process).
 
-    Row-level expectations run here, per batch and before loading, so one bad report never blocks
-    the rest and the validation work is spread over the workers with the extraction.
+    Row-level expectations run here, per batch and before loading, so one bad row never blocks the
+    rest of its report, one bad report never blocks the batch, and the validation work is spread
+    over the workers with the extraction.
     """
     texts, decode_failures = _decode_batch(landing_dir, pending)
     frames = _quarantine(extract_reports((report_id, text) for report_id, _, text in texts),
                          dict(decode_failures))
     text_frame = pl.DataFrame(texts, schema=build_db.TEXTS, orient="row")
     validations = validation.validate_extraction(frames, text_frame) if validate_rows else []
-    frames = _quarantine(frames, validation.reports_failing_row_checks(validation.outcomes_of(validations)))
-    text_frame = text_frame.filter(pl.col("report_id").is_in(frames["reports"]["report_id"].implode()))
+    outcomes = validation.outcomes_of(validations)
+    # Rows first: their numbers are those of the frames as validated.
+    frames, quarantined_rows = _hold_rows(frames, validation.rows_failing_row_checks(outcomes))
+    frames = _quarantine(frames, validation.reports_failing_row_checks(outcomes))
+    loaded_ids = frames["reports"]["report_id"].implode()
+    text_frame = text_frame.filter(pl.col("report_id").is_in(loaded_ids))
+    # A report quarantined whole keeps no held rows: it is in audit.files with its reason instead.
+    quarantined_rows = quarantined_rows.filter(pl.col("report_id").is_in(loaded_ids))
     _write_batch(batch_dir(staging_dir, number),
-                 {**{f"{name}.parquet": frame for name, frame in frames.items()}, TEXTS_FILE: text_frame})
+                 {**{f"{name}.parquet": frame for name, frame in frames.items()}, TEXTS_FILE: text_frame,
+                  QUARANTINED_ROWS_FILE: quarantined_rows})
     quarantined = dict(zip(frames["failures"]["report_id"], frames["failures"]["reason"]))
-    return BatchResult(number, frames["reports"].height, quarantined, validations)
+    return BatchResult(number, frames["reports"].height, quarantined, quarantined_rows.height, validations)
 
 
 def _write_batch(folder: Location, files: dict[str, pl.DataFrame]) -> None:
@@ -159,7 +215,7 @@ def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
     """
     remove_tree(settings.staging_dir)  # leftovers of a killed run
     pending = build_db.pending_extraction(settings.build_db, EXTRACTOR_VERSION)
-    batches = reports = quarantined = 0
+    batches = reports = quarantined = rows_quarantined = 0
     with _batch_runner(settings, len(pending)) as (workers, run_batches):
         jobs = [(settings.landing_dir, settings.staging_dir, number, batch, validate_rows)
                 for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), workers, settings)))]
@@ -167,9 +223,10 @@ def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
             batches += 1
             reports += result.reports
             quarantined += len(result.quarantined)
+            rows_quarantined += result.rows_quarantined
             if on_batch is not None:
                 on_batch(result)
-    return StageSummary(batches, reports, quarantined)
+    return StageSummary(batches, reports, quarantined, rows_quarantined)
 
 
 @contextmanager
@@ -237,8 +294,8 @@ def load_staged(settings: Settings, loaded_at: datetime) -> StageSummary:
     """
     folders = staged_batches(settings.staging_dir)
     with local_copies(folders, settings.build_db.parent) as local_folders:
-        reports, quarantined = build_db.load_batches(settings.build_db, local_folders, TEXTS_FILE,
-                                                     EXTRACTOR_VERSION, loaded_at)
+        reports, quarantined, rows_quarantined = build_db.load_batches(
+            settings.build_db, local_folders, TEXTS_FILE, EXTRACTOR_VERSION, loaded_at, QUARANTINED_ROWS_FILE)
     for folder in folders:
         remove_tree(folder)
-    return StageSummary(len(folders), reports, quarantined)
+    return StageSummary(len(folders), reports, quarantined, rows_quarantined)

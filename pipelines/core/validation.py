@@ -4,8 +4,10 @@ The suites are the JSON files of the GX file context `expectations/` (one per ta
 the table: `raw.claims` -> `raw_claims`). Every expectation's `meta` says whether it is
 `blocking` and its `level`:
 
-- `row`: failing rows point at reports (`report_id`); a blocking failure quarantines exactly
-  those reports (`reports_failing_row_checks`).
+- `row`: failing rows point at reports (`report_id`) and at their place in the frame. A blocking
+  failure in a report's own row (`raw.reports`) makes the report unusable: it is quarantined whole
+  (`reports_failing_row_checks`). A blocking failure in any other table holds aside exactly the
+  failing rows (`rows_failing_row_checks`); the rest of the report loads.
 - `batch`: the frame as a whole (columns, keys, grain, row counts, pipeline-made values); a
   blocking failure stops the publish (`publish_blocking_failures`). So does a blocking row-level
   failure that names no report, since quarantining cannot mend it.
@@ -46,6 +48,10 @@ def suites_dir() -> Path:
 ROW = "row"
 BATCH = "batch"
 REPORT_ID = "report_id"
+# Row number of a validated frame, so a failed row-level expectation names the exact rows it failed on.
+ROW_NUMBER = "row_number"
+# The table whose failing row makes its report unusable (no date, no type, no text): quarantined whole.
+WHOLE_REPORT_TABLE = "raw.reports"
 TEXT_LENGTH = "report_text_length"
 # Suite parameter of every mart suite's row-count guard (see `mart_runtime_params`).
 MIN_ROW_COUNT = "min_row_count"
@@ -73,6 +79,7 @@ class ExpectationOutcome:
     blocking: bool
     level: str  # ROW or BATCH
     failing_report_ids: tuple[str, ...] = ()
+    failing_rows: tuple[int, ...] = ()  # row numbers (`ROW_NUMBER`) in the frame validated, when it has them
     error: str | None = None  # why GX could not evaluate it (e.g. a missing column)
     why: str = ""  # the reviewed reason for the expectation, in words a person reads
     expectation_id: str = ""  # the reviewed suite's id of the expectation (names may repeat)
@@ -182,6 +189,17 @@ def _report_ids(result: Mapping[str, Any]) -> tuple[str, ...]:
                          if isinstance(row, Mapping) and isinstance(row.get(REPORT_ID), str)}))
 
 
+def _row_numbers(result: Mapping[str, Any]) -> tuple[int, ...]:
+    """The row numbers of the failing rows, when the frame was numbered (see `number_rows`)."""
+    rows = result.get("unexpected_index_list") or []
+    return tuple(sorted({int(row[ROW_NUMBER]) for row in rows if isinstance(row, Mapping) and ROW_NUMBER in row}))
+
+
+def number_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its row numbers, which failed row-level expectations then report."""
+    return frame.with_row_index(ROW_NUMBER)
+
+
 def _outcome(suite_name: str, table_name: str, config: Mapping[str, Any],
              result: ExpectationValidationResult) -> ExpectationOutcome:
     """One GX expectation result, named and classified by its reviewed configuration."""
@@ -195,6 +213,7 @@ def _outcome(suite_name: str, table_name: str, config: Mapping[str, Any],
         blocking=bool(meta["blocking"]),
         level=meta["level"],
         failing_report_ids=_report_ids(result.result),
+        failing_rows=_row_numbers(result.result),
         error=_error_message(result.exception_info or {}),
         why=meta.get("why", ""),
         expectation_id=config["id"],
@@ -206,8 +225,9 @@ def validate_frame(suite_name: str, frame: pl.DataFrame | pd.DataFrame, *, table
     """Validate one frame against one reviewed suite."""
     data = gx_ready(frame)
     result_format: dict[str, Any] = {"result_format": "COMPLETE"}
-    if REPORT_ID in data.columns:
-        result_format["unexpected_index_column_names"] = [REPORT_ID]
+    index_columns = [name for name in (REPORT_ID, ROW_NUMBER) if name in data.columns]
+    if index_columns:
+        result_format["unexpected_index_column_names"] = index_columns
     reviewed = read_suite(suite_name)
     configs = {config["id"]: config for config in reviewed["expectations"]}
     result = _batch(table_name, data).validate(
@@ -219,6 +239,13 @@ def validate_frame(suite_name: str, frame: pl.DataFrame | pd.DataFrame, *, table
 
 
 TABLE_ROW_COUNT = "expect_table_row_count_to_be_between"
+# Expectations about a table as a whole, which its row count and columns decide.
+TABLE_LEVEL = frozenset({TABLE_ROW_COUNT, "expect_table_columns_to_match_set"})
+
+
+def checks_rows(suite_name: str) -> bool:
+    """Whether the suite has expectations on the values of rows (else counts and columns decide it)."""
+    return any(config["type"] not in TABLE_LEVEL for config in read_suite(suite_name)["expectations"])
 
 
 def validate_in_chunks(suite_name: str, chunks: Iterable[pl.DataFrame], *, table_name: str,
@@ -254,7 +281,8 @@ def validate_extraction(frames: Mapping[str, pl.DataFrame], texts: pl.DataFrame)
     """Validate a batch of extraction frames; `texts` has `report_id` and the decoded `text`."""
     validations = []
     for frame_name, suite_name in RAW_SUITES.items():
-        frame = frames[frame_name]
+        # Numbered before any join, so a failing row number points into `frames[frame_name]`.
+        frame = number_rows(frames[frame_name])
         if frame_name == "reports":
             frame = frame.join(texts.select(REPORT_ID, "text"), on=REPORT_ID, how="left")
         elif "char_end" in frame.columns:
@@ -283,19 +311,37 @@ def merge_outcomes(outcomes: Iterable[ExpectationOutcome]) -> list[ExpectationOu
             seen, success=seen.success and outcome.success,
             unexpected_count=sum(counts) if counts else None,
             failing_report_ids=tuple(sorted({*seen.failing_report_ids, *outcome.failing_report_ids})),
+            failing_rows=(),  # row numbers belong to one frame: merged, they would name nothing
             error=seen.error or outcome.error)
     return list(merged.values())
 
 
+def _holds_rows(outcome: ExpectationOutcome) -> bool:
+    return not outcome.success and outcome.blocking and outcome.level == ROW
+
+
 def reports_failing_row_checks(outcomes: Iterable[ExpectationOutcome]) -> dict[str, str]:
-    """Reports to quarantine, each with the blocking row-level expectations it failed."""
+    """Reports to quarantine whole, each with the blocking row-level expectations its own row
+    (`WHOLE_REPORT_TABLE`) failed: a report without a usable date, type or text is no report."""
     reasons: dict[str, list[str]] = {}
     for outcome in outcomes:
-        if outcome.success or not outcome.blocking or outcome.level != ROW:
+        if not _holds_rows(outcome) or outcome.table_name != WHOLE_REPORT_TABLE:
             continue
         for report_id in outcome.failing_report_ids:
             reasons.setdefault(report_id, []).append(f"{outcome.suite}: {outcome.expectation} ({outcome.why})")
     return {report_id: "failed " + "; ".join(failed) for report_id, failed in reasons.items()}
+
+
+def rows_failing_row_checks(outcomes: Iterable[ExpectationOutcome]) -> dict[str, dict[int, list[ExpectationOutcome]]]:
+    """Rows to hold aside, by table and row number, each with the blocking row-level expectations it
+    failed: every table but `WHOLE_REPORT_TABLE`, whose failures quarantine the report instead."""
+    failing: dict[str, dict[int, list[ExpectationOutcome]]] = {}
+    for outcome in outcomes:
+        if not _holds_rows(outcome) or outcome.table_name == WHOLE_REPORT_TABLE:
+            continue
+        for row in outcome.failing_rows:
+            failing.setdefault(outcome.table_name, {}).setdefault(row, []).append(outcome)
+    return failing
 
 
 def publish_blocking_failures(outcomes: Iterable[ExpectationOutcome]) -> list[ExpectationOutcome]:

@@ -30,6 +30,8 @@ MAX_FILE_BYTES = 1_500_000  # above the 1 MB token report, below the oversized f
 SETTLE_SECONDS = 600  # files modified within the last 10 minutes wait; the others are backdated
 
 LOADED, DUPLICATE, QUARANTINED = "loaded", "duplicate", "quarantined"
+# Reports that load with some rows held aside by a blocking row-level expectation.
+ABSURD_AMOUNT, PAGES_ABOVE_500 = "26 digits.txt", "citations above 500.txt"
 
 
 @dataclass(frozen=True)
@@ -111,13 +113,16 @@ def build_bad_inbox(inbox: Path, outside: Path) -> dict[str, Expected]:
     # Dated in the future: no broker publishes there, so the source line was misread or mistyped.
     put("far future.txt", _report(_HEAD + "Demand grows [1]" + _TAIL, source="东吴证券·2999-01-01 09:30"),
         QUARANTINED, "published_at")
-    # An amount beyond any balance sheet (1.2e25 yuan) would dwarf every sum: quarantined, not loaded.
-    put("26 digits.txt", _report(_HEAD + "Revenue reached 12345678901234567890123456 yuan in 2025 [1]" + _TAIL),
-        QUARANTINED, "value")
+    # An amount beyond any balance sheet (1.2e25 yuan) would dwarf every sum: that figure is held aside
+    # (audit.quarantined_rows), the rest of the report loads.
+    put(ABSURD_AMOUNT, _report(_HEAD + "Revenue reached 12345678901234567890123456 yuan in 2025 [1]" + _TAIL), LOADED)
     # Not a number the family writes: no metric is read, the rest of the report loads.
     put("1e308.txt", _report(_HEAD + "Revenue reached 1e308 trillion yuan in 2025 [1]" + _TAIL), LOADED)
     put("citations.txt", _report(_HEAD + "Demand keeps growing " + "".join(f"[{k % 400 + 1}]" for k in range(5000))
                                  + _TAIL), LOADED)
+    # Pages above 500 are figures or years read as citations: the bullet (with its figures) is held aside.
+    put(PAGES_ABOVE_500, _report(_HEAD + "Demand keeps growing to 30 billion yuan "
+                                 + "".join(f"[{k % 900 + 1}]" for k in range(3000)) + _TAIL), LOADED)
     put("long token.txt", _report(_HEAD + "Demand grows " + "A" * 1_000_000 + " [1]" + _TAIL), LOADED)
     put("over the limit.txt", _report(_HEAD + "Demand grows [1]" + _TAIL) + " " * MAX_FILE_BYTES,
         QUARANTINED, "over the limit", str(MAX_FILE_BYTES))

@@ -13,9 +13,10 @@ from pipelines.core.landing import landed_path
 from pipelines.extraction.decoding import decode_report
 from pipelines.extraction.report import extract_report
 from tests.conftest import SEED_REPORT
-from tests.integration.reliability import (BIDI_TITLE, DUPLICATE, LOADED, MAX_FILE_BYTES, QUARANTINED, SQL_BROKER,
-                                           SQL_CLAIM, SQL_TITLE, WAITING, FreshRun, file_outcomes,
-                                           fresh_bad_input_run, offline_reextract_run, sha256, table_snapshot)
+from tests.integration.reliability import (ABSURD_AMOUNT, BIDI_TITLE, DUPLICATE, LOADED, MAX_FILE_BYTES,
+                                           PAGES_ABOVE_500, QUARANTINED, SQL_BROKER, SQL_CLAIM, SQL_TITLE, WAITING,
+                                           FreshRun, copy_home, file_outcomes, fresh_bad_input_run,
+                                           offline_reextract_run, run_in_process, sha256, table_snapshot)
 
 pytestmark = pytest.mark.integration
 
@@ -102,8 +103,9 @@ def test_files_never_read_are_not_landed(fresh: FreshRun) -> None:
 def test_loaded_reports_are_exactly_what_the_extractor_reads_from_them(fresh: FreshRun) -> None:
     """Bad neighbours in the same batch change nothing in a good report, SQL and odd text included."""
     landing = fresh.result.home / "landing"
-    loaded = {name: row for name, row in fresh.files.items() if row[0] == LOADED}
-    assert len(loaded) == sum(e.status == LOADED for e in fresh.expected.values())
+    with_held_rows = (ABSURD_AMOUNT, PAGES_ABOVE_500)  # their held rows are what the extractor read, less those
+    loaded = {name: row for name, row in fresh.files.items() if row[0] == LOADED and name not in with_held_rows}
+    assert len(loaded) == sum(e.status == LOADED for name, e in fresh.expected.items() if name not in with_held_rows)
     for name, (_, _, content_sha256, report_id) in loaded.items():
         text = decode_report(landed_path(landing, content_sha256).read_bytes()).text
         rows = extract_report(report_id, text)
@@ -153,6 +155,62 @@ def test_huge_bullets_load_whole(fresh: FreshRun) -> None:
     [(longest,)] = query(fresh, "select max(length(claim_text)) from marts.fct_claim where report_id = ?",
                          [report_id_of(fresh, "long token.txt")])
     assert longest > 1_000_000
+
+
+def held_rows(fresh: FreshRun, name: str) -> list[tuple]:
+    return query(fresh, """select table_name, row_json, expectation, reason from audit.quarantined_rows
+                           where report_id = ? order by table_name, row_json""", [report_id_of(fresh, name)])
+
+
+def test_one_absurd_amount_is_held_aside_and_the_rest_of_its_report_loads(fresh: FreshRun) -> None:
+    report_id = report_id_of(fresh, ABSURD_AMOUNT)
+    assert query(fresh, "select has_quarantined_rows from marts.dim_report where report_id = ?",
+                 [report_id]) == [(True,)]
+    assert query(fresh, "select rating_raw from marts.fct_rating where report_id = ?", [report_id]) == [("Overweight",)]
+    assert query(fresh, "select count(*) from marts.fct_claim where report_id = ?", [report_id]) == [(2,)]
+    figures = query(fresh, "select raw_text, unit from marts.fct_metric where report_id = ?", [report_id])
+    assert figures and all("12345678901234567890123456" not in raw_text for raw_text, _ in figures)
+    assert ("5%", "%") in figures
+    [(table, row, expectation, reason)] = held_rows(fresh, ABSURD_AMOUNT)
+    assert table == "raw.metrics" and "12345678901234567890123456" in row and '"report_id":"' in row
+    assert "expect_column_values_to_be_between(value" in expectation and "1e15" in reason
+
+
+def test_pages_above_500_hold_their_bullet_and_its_figures_aside_and_the_report_loads(fresh: FreshRun) -> None:
+    report_id = report_id_of(fresh, PAGES_ABOVE_500)
+    assert query(fresh, "select has_quarantined_rows from marts.dim_report where report_id = ?",
+                 [report_id]) == [(True,)]
+    assert query(fresh, "select count(*) from marts.fct_rating where report_id = ?", [report_id]) == [(1,)]
+    assert query(fresh, "select max(list_max(cited_pages)) from marts.fct_claim where report_id = ?",
+                 [report_id]) == [(2,)]
+    held = held_rows(fresh, PAGES_ABOVE_500)
+    assert [table for table, *_ in held] == ["raw.claims", "raw.metrics"]
+    assert all("cited_pages_max" in expectation for _, _, expectation, _ in held)
+    assert held[1][3].startswith("its claim was held aside")
+    assert query(fresh, "select count(*) from marts.fct_metric where report_id = ? and raw_text = '30 billion yuan'",
+                 [report_id]) == [(0,)]
+    assert query(fresh, "select count(*) from marts.dim_report where has_quarantined_rows") == [(2,)]
+
+
+def test_quarantine_list_shows_files_and_rows_apart_and_retry_keeps_rows_held_once(
+        fresh: FreshRun, tmp_path) -> None:
+    home = copy_home(fresh.result.home, tmp_path / "home")
+    (tmp_path / "empty inbox").mkdir()
+    listed = run_in_process("quarantine", "list", home=home, inbox=fresh.inbox)
+    files_part, rows_part = listed.output.split("quarantined rows")
+    assert "'empty.txt'" in files_part and ABSURD_AMOUNT not in files_part
+    assert f"'{ABSURD_AMOUNT}'" in rows_part and f"'{PAGES_ABOVE_500}'" in rows_part and "'empty.txt'" not in rows_part
+    before = query(fresh, "select * exclude (loaded_at) from audit.quarantined_rows order by all")
+    retried = run_in_process("quarantine", "retry", home=home, inbox=tmp_path / "empty inbox")
+    assert retried.exit_code == 0, retried.output
+    assert "2 report(s) with quarantined rows queued" in retried.output
+    with duckdb.connect(str(retried.warehouse), read_only=True) as con:
+        after = con.execute("select * exclude (loaded_at) from audit.quarantined_rows order by all").fetchall()
+        flagged = con.execute("select count(*) from marts.dim_report where has_quarantined_rows").fetchall()
+        statuses = con.execute("select source_file, status from audit.files where source_file in (?, ?)",
+                               [ABSURD_AMOUNT, PAGES_ABOVE_500]).fetchall()
+    assert after == before and flagged == [(2,)]
+    assert sorted(statuses) == sorted([(ABSURD_AMOUNT, LOADED), (PAGES_ABOVE_500, LOADED)])
 
 
 def test_no_infinite_or_nan_number_and_no_absurd_amount_reaches_the_marts(fresh: FreshRun) -> None:

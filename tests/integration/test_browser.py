@@ -62,7 +62,7 @@ def dagster_ui(tmp_path: Path):
     port, docs_port = _free_port(), _free_port()
     env = {**os.environ, "RW_HOME": str(home), "RW_INBOX": str(inbox), "DAGSTER_HOME": str(dagster_home),
            "RW_SETTLE_SECONDS": "0", "RW_WORKERS": "1", "RW_DOCS_PORT": str(docs_port),
-           "RW_BUILD_DB": str(home / "build" / "research.duckdb"), "DAGSTER_DISABLE_TELEMETRY": "1"}
+           "DAGSTER_DISABLE_TELEMETRY": "1"}
     log = (tmp_path / "dagster-dev.log").open("wb")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Iterable
@@ -85,6 +86,11 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], loaded_
         con.execute(f"insert into raw.{table} ({columns}) values ({marks})", list(stamped.values()))
 
 
+def content_sha256(report_id: str) -> str:
+    """A stand-in for the hash of a report's bytes, shaped like one (dim_report tests the shape)."""
+    return hashlib.sha256(report_id.encode()).hexdigest()
+
+
 def load_reports(db: Path, ids: Iterable[str], loaded_at: datetime, n_claims: int = 2) -> None:
     """(Re)load reports as the pipeline does: their old raw rows replaced, files marked loaded."""
     ids = list(ids)
@@ -108,7 +114,7 @@ def load_reports(db: Path, ids: Iterable[str], loaded_at: datetime, n_claims: in
                                          "action_raw": action, "cited_pages": [1]}], loaded_at)
             con.execute("""insert into audit.files (source_file, content_sha256, size_bytes, received_at,
                            status, report_id, mtime_ns) values (?, ?, 10, ?, 'loaded', ?, 0)""",
-                        [f"{report_id}.txt", report_id * 4, loaded_at, report_id])
+                        [f"{report_id}.txt", content_sha256(report_id), loaded_at, report_id])
         if "r01" in ids:
             insert(con, "recommendations", [
                 {"report_id": "r01", "theme_seq": 1, "theme": "Optical modules", "company_seq": 1,
@@ -153,8 +159,8 @@ def warehouse(tmp_path_factory) -> Path:
         con.execute("""insert into audit.files (source_file, size_bytes, received_at, status, reason,
                        mtime_ns) values ('garbage.bin', 3, '2025-01-01', 'quarantined', 'not text', 0)""")
         con.execute("""insert into audit.files (source_file, content_sha256, size_bytes, received_at, status,
-                       report_id, mtime_ns) values ('r01 copy.txt', 'r01r01r01r01', 10, '2025-03-09',
-                       'duplicate', 'r01', 0)""")
+                       report_id, mtime_ns) values ('r01 copy.txt', ?, 10, '2025-03-09', 'duplicate', 'r01', 0)""",
+                    [content_sha256("r01")])
     load_reports(db, REPORTS, FIRST_LOAD)
     run_dbt(project, db, "build")
     return db

@@ -16,7 +16,9 @@ from pipelines.core.validation import (
     mart_runtime_params,
     publish_blocking_failures,
     read_suite,
+    number_rows,
     reports_failing_row_checks,
+    rows_failing_row_checks,
     suite_names,
     validate_frame,
 )
@@ -397,113 +399,18 @@ VIOLATIONS: dict[str, dict[str, Violation]] = {
         nn("entity_name"): set_(entity_name=None),
         **offset_violations({"report_id": "r1", "char_start": 60}, in_text=True),
     },
-    "marts_dim_broker": {
-        COLUMNS: drop("name_en"),
-        nn("broker_id"): set_(broker_id=None),
-        unique("broker_id"): copy_of(name_cn="另一证券"),
-        nn("name_cn"): set_(name_cn=None),
-        unique("name_cn"): copy_of(broker_id="other"),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_dim_industry": {
-        COLUMNS: drop("name_en"),
-        nn("industry_id"): set_(industry_id=None),
-        unique("industry_id"): copy_of(name_cn="另一行业"),
-        nn("name_cn"): set_(name_cn=None),
-        unique("name_cn"): copy_of(industry_id="801999"),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_dim_company": {
-        COLUMNS: drop("name_cn"),
-        nn("company_id"): set_(company_id=None),
-        unique("company_id"): copy_of(ticker="300309"),
-        compound("ticker", "exchange"): copy_of(company_id="c9"),
-        in_set("exchange"): set_(exchange="Shanghai"),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_dim_date": {
-        COLUMNS: drop("iso_week"),
-        nn("date_day"): set_(date_day=None),
-        unique("date_day"): copy_of(),
-        between("year"): set_(year=1989),
-        between("quarter"): set_(quarter=5),
-        between("month"): set_(month=13),
-        between("iso_week"): set_(iso_week=54),
-        between("day_of_week"): set_(day_of_week=8),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_dim_report": {
-        COLUMNS: drop("title"),
-        nn("report_id"): set_(report_id=None),
-        unique("report_id"): copy_of(content_sha256="c" * 64),
-        nn("source_file"): set_(source_file=None),
-        regex("content_sha256"): set_(content_sha256="A" * 64),
-        unique("content_sha256"): copy_of(report_id="r9"),
-        nn("broker_id"): set_(broker_id=None),
-        nn("report_type"): set_(report_type=None),
-        in_set("report_type"): set_(report_type="weekly"),
-        **published_at_violations(),
-        nn("subject_company_id", 'report_type == "company"'): set_(1, subject_company_id=None),
-        nn("ingested_at"): set_(ingested_at=None),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_fct_claim": {
-        COLUMNS: drop("subsection"),
-        nn("claim_id"): set_(claim_id=None),
-        unique("claim_id"): copy_of(claim_seq=9),
-        nn("report_id"): set_(report_id=None),
-        nn("claim_seq"): set_(claim_seq=None),
-        between("claim_seq"): set_(claim_seq=0),
-        compound("report_id", "claim_seq"): copy_of(claim_id="r1-copy"),
-        **claim_content_violations(),
-        **pages_violations(),
-        **offset_violations(CLAIM_ROWS[0], in_text=False),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_fct_metric": {
-        COLUMNS: drop("per_unit"),
-        nn("metric_id"): set_(metric_id=None),
-        unique("metric_id"): copy_of(),
-        nn("report_id"): set_(report_id=None),
-        nn("raw_text"): set_(raw_text=None),
-        **metric_value_violations(),
-        **offset_violations(METRIC_ROWS[0], in_text=False),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_fct_recommendation": {
-        COLUMNS: drop("company_id"),
-        nn("report_id"): set_(report_id=None),
-        nn("theme"): set_(theme=None),
-        nn("theme_seq"): set_(theme_seq=None),
-        between("theme_seq"): set_(theme_seq=0),
-        nn("company_name_raw"): set_(company_name_raw=None),
-        compound("report_id", "theme_seq", "company_seq"): copy_of(),
-        **pages_violations(),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_fct_rating": {
-        COLUMNS: drop("company_id"),
-        nn("report_id"): set_(report_id=None),
-        unique("report_id"): copy_of(),
-        nn("scope"): set_(scope=None),
-        in_set("scope"): set_(scope="sector"),
-        nn("rating_raw"): set_(rating_raw=None),
-        nn("rating_std"): set_(rating_std=None, rating_score=None),
-        named("expect_column_pair_values_to_be_in_set", "rating_std", "rating_score"): set_(rating_score=5),
-        in_set("action_std"): set_(action_std="reiterate"),
-        nn("action_std", "action_raw.notna()"): set_(action_std=None),
-        **published_at_violations(),
-        **pages_violations(),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
-    "marts_fct_entity_mention": {
-        COLUMNS: drop("company_id"),
-        nn("report_id"): set_(report_id=None),
-        nn("claim_id"): set_(claim_id=None),
-        nn("entity_name"): set_(entity_name=None),
-        compound("claim_id", "entity_name"): copy_of(),
-        ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF,
-    },
+    # A mart suite holds the shrink guard only: its keys, grain, relationships and vocabularies are dbt
+    # tests, the values of its rows the raw suites' (tests/integration/test_dbt_project.py, above).
+    "marts_dim_broker": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_dim_industry": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_dim_company": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_dim_date": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_dim_report": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_fct_claim": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_fct_metric": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_fct_recommendation": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_fct_rating": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
+    "marts_fct_entity_mention": {ROW_COUNT: SHRUNK_BY_MORE_THAN_HALF},
 }
 
 # ---------------------------------------------------------------- tests
@@ -511,7 +418,8 @@ VIOLATIONS: dict[str, dict[str, Violation]] = {
 
 def validate(suite: str, data: pl.DataFrame, runtime_params: dict[str, Any] | None = None):
     params = runtime_params or (mart_runtime_params(data.height) if suite.startswith("marts_") else None)
-    return validate_frame(suite, data, table_name=suite.replace("_", ".", 1), runtime_params=params).outcomes
+    return validate_frame(suite, number_rows(data), table_name=suite.replace("_", ".", 1),
+                          runtime_params=params).outcomes
 
 
 def names(suite: str) -> list[str]:
@@ -540,7 +448,8 @@ CASES = [(suite, name) for suite in sorted(VIOLATIONS) for name in names(suite)]
 def test_violation_fails_exactly_its_expectation(suite: str, name: str) -> None:
     violation = VIOLATIONS[suite][name]
     good = GOOD[suite]
-    outcomes = validate(suite, violation.apply(good), violation.runtime_params)
+    bad = violation.apply(good)
+    outcomes = validate(suite, bad, violation.runtime_params)
     failed = {o.expectation for o in outcomes if not o.success}
     target = next(o for o in outcomes if o.expectation == name)
     if violation.drop_column:
@@ -551,13 +460,19 @@ def test_violation_fails_exactly_its_expectation(suite: str, name: str) -> None:
     assert failed == {name}
     assert all(o.error is None for o in outcomes)
     quarantined = reports_failing_row_checks(outcomes)
+    held = rows_failing_row_checks(outcomes)
     stopping = publish_blocking_failures(outcomes)
     if target.level == ROW:
         offending = violation.offending_report(good)
         assert target.failing_report_ids == (offending,)
-        assert quarantined == ({offending: f"failed {suite}: {name} ({target.why})"} if target.blocking else {})
+        assert target.failing_rows and all(bad["report_id"][row] == offending for row in target.failing_rows)
+        whole_report = target.table_name == "raw.reports"  # the report's own row: quarantined whole
+        assert quarantined == ({offending: f"failed {suite}: {name} ({target.why})"}
+                               if target.blocking and whole_report else {})
+        assert held == ({target.table_name: {row: [target] for row in target.failing_rows}}
+                        if target.blocking and not whole_report else {})
         assert stopping == []
     else:
         assert target.level == BATCH
-        assert quarantined == {}
+        assert quarantined == {} and held == {}
         assert stopping == ([target] if target.blocking else [])

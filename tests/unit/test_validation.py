@@ -26,7 +26,9 @@ from pipelines.core.validation import (
     outcomes_of,
     publish_blocking_failures,
     read_suite,
+    checks_rows,
     reports_failing_row_checks,
+    rows_failing_row_checks,
     suite_names,
     validate_extraction,
     validate_frame,
@@ -40,11 +42,6 @@ MART_SUITES = [name for name in suite_names() if name.startswith("marts_")]
 JOINED_COLUMNS = {"raw_reports": ["text"], "raw_claims": ["report_text_length"],
                   "raw_metrics": ["report_text_length"], "raw_ratings": ["report_text_length"],
                   "raw_entity_mentions": ["report_text_length"], "raw_recommendations": []}
-# Mart suite -> raw suite whose shared rules (same expectation on the same columns) must agree.
-MART_OF_RAW = {"marts_dim_report": "raw_reports", "marts_fct_claim": "raw_claims",
-               "marts_fct_metric": "raw_metrics", "marts_fct_rating": "raw_ratings",
-               "marts_fct_recommendation": "raw_recommendations",
-               "marts_fct_entity_mention": "raw_entity_mentions"}
 
 
 def expectations(suite: str) -> list[dict]:
@@ -89,19 +86,12 @@ def test_raw_suites_require_the_extraction_schema(frame_name: str, suite: str) -
     assert column_set(suite) == expected + JOINED_COLUMNS[suite]
 
 
-@pytest.mark.parametrize(("mart", "raw"), MART_OF_RAW.items())
-def test_rules_shared_by_raw_and_mart_suites_agree(mart: str, raw: str) -> None:
-    raw_kwargs = {expectation_name(e): e["kwargs"] for e in expectations(raw)}
-    shared = [e for e in expectations(mart) if expectation_name(e) in raw_kwargs
-              and e["type"] != "expect_table_columns_to_match_set"]
-    assert shared
-    for expectation in shared:
-        assert expectation["kwargs"] == raw_kwargs[expectation_name(expectation)], expectation_name(expectation)
-
-
 @pytest.mark.parametrize("suite", MART_SUITES)
-def test_every_mart_suite_guards_its_row_count_with_a_runtime_parameter(suite: str) -> None:
-    guard = next(e for e in expectations(suite) if e["type"] == "expect_table_row_count_to_be_between")
+def test_mart_suites_hold_only_the_shrink_guard_which_reads_no_rows(suite: str) -> None:
+    """Keys, grain, relationships and vocabularies of a mart are dbt tests; the values of its rows were
+    the raw suites' before loading: no rule is written twice."""
+    [guard] = expectations(suite)
+    assert not checks_rows(suite)
     assert guard["kwargs"]["min_value"] == {"$PARAMETER": MIN_ROW_COUNT}
     assert guard["meta"] == {**guard["meta"], "blocking": True, "level": BATCH}
 
@@ -160,28 +150,48 @@ def test_extraction_batch_passes_with_offsets_inside_the_text_and_empty_frames()
     assert [o for o in outcomes_of(validations) if not o.success] == []
 
 
-def test_a_claim_ending_past_its_text_quarantines_exactly_its_report() -> None:
+def test_a_claim_ending_past_its_text_holds_exactly_that_row() -> None:
     outcomes = outcomes_of(validate_extraction(extraction_frames(claim_end_of_r2=21), TEXTS))
     failed = "expect_column_pair_values_a_to_be_greater_than_b(report_text_length, char_end)"
-    why = next(o.why for o in outcomes if o.expectation == failed)
-    assert why and reports_failing_row_checks(outcomes) == {"r2": f"failed raw_claims: {failed} ({why})"}
+    [target] = [o for o in outcomes if o.expectation == failed and o.table_name == "raw.claims"]
+    assert target.why and target.failing_report_ids == ("r2",) and target.failing_rows == (1,)
+    assert rows_failing_row_checks(outcomes) == {"raw.claims": {1: [target]}}
+    assert reports_failing_row_checks(outcomes) == {}  # the report itself is sound
     assert publish_blocking_failures(outcomes) == []
 
 
-def outcome(*, success: bool = False, blocking: bool = True, level: str = ROW,
-            report_ids: tuple[str, ...] = (), expectation: str = "expect_x(c)") -> ExpectationOutcome:
-    return ExpectationOutcome(suite="raw_claims", expectation=expectation, table_name="raw.claims",
+def test_a_report_row_failing_a_row_check_quarantines_the_report_whole() -> None:
+    frames = extraction_frames(claim_end_of_r2=20)
+    frames["reports"] = frames["reports"].with_columns(report_type=pl.Series(["industry", "weather"]))
+    outcomes = outcomes_of(validate_extraction(frames, TEXTS))
+    [reason] = reports_failing_row_checks(outcomes).values()
+    assert list(reports_failing_row_checks(outcomes)) == ["r2"] and "raw_reports" in reason
+    assert rows_failing_row_checks(outcomes) == {}
+
+
+def outcome(*, success: bool = False, blocking: bool = True, level: str = ROW, report_ids: tuple[str, ...] = (),
+            expectation: str = "expect_x(c)", table: str = "raw.reports", rows: tuple[int, ...] = ()) -> ExpectationOutcome:
+    return ExpectationOutcome(suite=f"raw_{table[4:]}", expectation=expectation, table_name=table,
                               success=success, unexpected_count=len(report_ids), blocking=blocking,
-                              level=level, failing_report_ids=report_ids, why=f"why {expectation}")
+                              level=level, failing_report_ids=report_ids, failing_rows=rows, why=f"why {expectation}")
 
 
-def test_only_failed_blocking_row_checks_quarantine_their_reports() -> None:
+def test_only_failed_blocking_row_checks_of_the_report_row_quarantine_their_reports() -> None:
     outcomes = [outcome(report_ids=("r1", "r2")), outcome(report_ids=("r1",), expectation="expect_y(d)"),
                 outcome(blocking=False, report_ids=("r3",)), outcome(level=BATCH, report_ids=("r4",)),
-                outcome(success=True)]
+                outcome(success=True), outcome(report_ids=("r5",), table="raw.claims", rows=(0,))]
     assert reports_failing_row_checks(outcomes) == {
-        "r1": "failed raw_claims: expect_x(c) (why expect_x(c)); raw_claims: expect_y(d) (why expect_y(d))",
-        "r2": "failed raw_claims: expect_x(c) (why expect_x(c))"}
+        "r1": "failed raw_reports: expect_x(c) (why expect_x(c)); raw_reports: expect_y(d) (why expect_y(d))",
+        "r2": "failed raw_reports: expect_x(c) (why expect_x(c))"}
+
+
+def test_only_failed_blocking_row_checks_of_other_tables_hold_their_rows() -> None:
+    x = outcome(table="raw.metrics", report_ids=("r1",), rows=(0, 3), expectation="expect_x(c)")
+    y = outcome(table="raw.metrics", report_ids=("r1",), rows=(3,), expectation="expect_y(d)")
+    outcomes = [x, y, outcome(table="raw.claims", blocking=False, rows=(1,)),
+                outcome(table="raw.claims", rows=(2,), success=True), outcome(table="raw.claims", level=BATCH, rows=(4,)),
+                outcome(report_ids=("r9",), rows=(0,))]
+    assert rows_failing_row_checks(outcomes) == {"raw.metrics": {0: [x], 3: [x, y]}}
 
 
 def test_blocking_batch_failures_and_unattributable_row_failures_stop_the_publish() -> None:
@@ -214,18 +224,26 @@ def test_data_docs_show_the_run_with_each_check_explained_without_network(
 
 
 def test_a_table_validated_in_chunks_fails_where_any_chunk_fails_and_counts_the_whole_table() -> None:
-    brokers = [pl.DataFrame({"broker_id": ["a", "b"], "name_cn": ["甲", "乙"], "name_en": ["A", "B"]}),
-               pl.DataFrame({"broker_id": ["c", None], "name_cn": ["丙", "丁"], "name_en": ["C", "D"]})]
-    result = validate_in_chunks("marts_dim_broker", iter(brokers), table_name="marts.dim_broker",
-                                table_rows=4, min_row_count=3)
+    def files(rows: list[tuple]) -> pl.DataFrame:
+        return pl.DataFrame(
+            [(name, size, pd.Timestamp("2026-01-01").to_pydatetime(), "quarantined", "empty", None, "a" * 64)
+             for name, size in rows],
+            schema=["source_file", "size_bytes", "received_at", "status", "reason", "report_id", "content_sha256"],
+            orient="row")
+
+    chunks = [files([("a.txt", 1), ("b.txt", 2)]), files([("c.txt", 3), (None, 4)])]
+    result = validate_in_chunks("audit_files", iter(chunks), table_name="audit.files", table_rows=4)
     by_name = {o.expectation: o for o in result.outcomes}
-    assert len(result.outcomes) == len(expectations("marts_dim_broker"))  # one outcome per expectation
-    assert not by_name["expect_column_values_to_not_be_null(broker_id)"].success
-    assert by_name["expect_column_values_to_not_be_null(broker_id)"].unexpected_count == 1
-    assert by_name["expect_column_values_to_be_unique(broker_id)"].success
-    assert by_name["expect_table_row_count_to_be_between()"].success  # 4 rows in the table >= 3
+    assert len(result.outcomes) == len(expectations("audit_files"))  # one outcome per expectation
+    assert not by_name["expect_column_values_to_not_be_null(source_file)"].success
+    assert by_name["expect_column_values_to_not_be_null(source_file)"].unexpected_count == 1
+    assert by_name["expect_column_values_to_not_be_null(size_bytes)"].success
     assert not result.passed and result.gx_result["success"] is False  # Data Docs show the failing chunk
 
-    shrunk = validate_in_chunks("marts_dim_broker", iter(brokers[:1]), table_name="marts.dim_broker",
+    brokers = pl.DataFrame({"broker_id": ["a"], "name_cn": ["甲"], "name_en": ["A"]})
+    kept = validate_in_chunks("marts_dim_broker", iter([brokers]), table_name="marts.dim_broker",
+                              table_rows=4, min_row_count=3)
+    assert kept.passed  # 4 rows in the table >= 3, whatever the chunks hold
+    shrunk = validate_in_chunks("marts_dim_broker", iter([brokers]), table_name="marts.dim_broker",
                                 table_rows=2, min_row_count=3)
     assert [o.expectation for o in shrunk.outcomes if not o.success] == ["expect_table_row_count_to_be_between()"]

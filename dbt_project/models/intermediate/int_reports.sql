@@ -27,6 +27,11 @@ select
     reports.subject_company_name_cn,
     reports.subject_company_code,
     first_files.ingested_at,
+    -- held rows are replaced with the report's raw rows, so they change only with its loaded_at
+    exists (
+        select 1 from {{ ref('stg_audit__quarantined_rows') }} as held
+        where held.report_id = reports.report_id
+    ) as has_quarantined_rows,
     reports.extractor_version,
     reports.loaded_at
 from {{ ref('stg_raw__reports') }} as reports

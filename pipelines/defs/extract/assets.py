@@ -34,6 +34,9 @@ def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResour
                 docs_results[suite_validation.suite] = suite_validation
         for report_id, reason in result.quarantined.items():
             context.log.warning(f"quarantined report {report_id}: {reason}")
+        if result.rows_quarantined:
+            context.log.warning(f"held aside {result.rows_quarantined} row(s) of batch {result.number} "
+                                "(audit.quarantined_rows)")
 
     summary = extract_to_staging(settings, on_batch=collect)
     # Row-level expectations ran on every batch in the workers; one row per expectation for the run.
@@ -44,7 +47,8 @@ def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResour
     where = (f"the Dask cluster at {settings.dask_scheduler}" if settings.dask_scheduler
              else f"{settings.workers} worker(s)")
     context.log.info(f"extracted {summary.reports} reports in {summary.batches} batches on {where}, "
-                     f"{summary.quarantined} quarantined")
+                     f"{summary.quarantined} quarantined, {summary.rows_quarantined} row(s) held aside")
     return MaterializeResult(metadata={"batches": summary.batches, "reports": summary.reports,
-                                       "quarantined": summary.quarantined, "workers": settings.workers,
+                                       "quarantined": summary.quarantined,
+                                       "rows_quarantined": summary.rows_quarantined, "workers": settings.workers,
                                        "extractor_version": EXTRACTOR_VERSION})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dagster import (AssetExecutionContext, AssetKey, AssetMaterialization, AssetObservation, Config, MetadataValue,
                      Output)
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.core import runs
 from pipelines.core.build_db import row_counts as build_db_rows
@@ -20,8 +20,12 @@ class DbtBuildConfig(Config):
     use_colors: bool = False  # ANSI colours in dbt's log: only for a person at a terminal
 
 
+# dbt's tests on the marts (keys, grain, relationships, vocabularies) are the marts' asset checks.
+CHECKS_FROM_DBT_TESTS = DagsterDbtTranslatorSettings(enable_asset_checks=True)
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            dagster_dbt_translator=WarehouseDbtTranslator())
+            dagster_dbt_translator=WarehouseDbtTranslator(settings=CHECKS_FROM_DBT_TESTS))
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
                      warehouse: WarehouseResource, config: DbtBuildConfig):
     """Seeds, snapshots, models and dbt tests of the warehouse, built with `dbt build`."""

@@ -30,6 +30,7 @@ select
     is_industry_resolved,
     subject_company_name_cn,
     subject_company_code,
+    has_quarantined_rows,
     extractor_version,
     loaded_at,
     {{ reference_version(reference) }} as reference_version,
