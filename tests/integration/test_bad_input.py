@@ -113,7 +113,8 @@ def test_loaded_reports_are_exactly_what_the_extractor_reads_from_them(fresh: Fr
                                  from marts.fct_claim where report_id = ? order by claim_seq""", [report_id])
         assert claims == [tuple(row[1:]) for row in rows["claims"]], name
         metrics = query(fresh, """select metric_seq, raw_text, value, value_high, unit, per_unit, fiscal_year,
-                                         qualifier, measure, change_basis, direction, char_start, char_end
+                                         qualifier, measure, change_basis, direction, metric_kind, is_forecast,
+                                         char_start, char_end
                                   from marts.fct_metric where report_id = ? order by 1""",
                         [report_id])
         assert metrics == [(m[2], *m[3:]) for m in rows["metrics"]], name
