@@ -41,7 +41,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -67,8 +67,13 @@ PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 MB = 2**20
 FRESH, NOTHING_NEW = "fresh", "nothing new"
 # Dagster step -> pipeline stage; every GX asset check step (`<table>_gx_<suite>`) is "checks".
-STAGE_OF_STEP = {"landing__received_files": "receive", "staging__extracted_batches": "extract",
-                 "raw_tables": "load", "warehouse_models": "dbt", "warehouse__research_duckdb": "publish"}
+STAGE_OF_STEP = {
+    "landing__received_files": "receive",
+    "staging__extracted_batches": "extract",
+    "raw_tables": "load",
+    "warehouse_models": "dbt",
+    "warehouse__research_duckdb": "publish",
+}
 STAGES = ("receive", "extract", "load", "dbt", "checks", "publish")
 
 
@@ -84,7 +89,7 @@ def _tree_rss_bytes(root: int) -> int:
                 stat = Path(entry.path, "stat").read_bytes()
             except OSError:  # it exited meanwhile
                 continue
-            parent = int(stat[stat.rindex(b")") + 2:].split()[1])  # after "(name) state"
+            parent = int(stat[stat.rindex(b")") + 2 :].split()[1])  # after "(name) state"
             children.setdefault(parent, []).append(int(entry.name))
     total, pending = 0, [root]
     while pending:
@@ -140,8 +145,15 @@ class Process:
     def failure(self) -> str:
         """What went wrong: the tail of stderr, then of stdout (where the CLI says why it did not publish)."""
         what = "killed after the timeout" if self.status is None else f"exit status {self.status}"
-        return "\n".join([what, "--- stderr (tail) ---", *self._tail(self.stderr, 20),
-                          "--- stdout (tail) ---", *self._tail(self.stdout, 5)])
+        return "\n".join(
+            [
+                what,
+                "--- stderr (tail) ---",
+                *self._tail(self.stderr, 20),
+                "--- stdout (tail) ---",
+                *self._tail(self.stdout, 5),
+            ]
+        )
 
     def reason(self) -> str:
         """One line on why it failed: the CLI's `published: no (...)` line, else stderr's last line."""
@@ -156,8 +168,7 @@ def run_measured(arguments: list[str], env: dict[str, str], logs: Path, timeout:
     stdout, stderr = logs / "stdout.log", logs / "stderr.log"
     started = time.perf_counter()
     with stdout.open("w") as out, stderr.open("w") as err:
-        process = subprocess.Popen(arguments, cwd=REPO_ROOT, env=env, stdout=out, stderr=err,
-                                   start_new_session=True)
+        process = subprocess.Popen(arguments, cwd=REPO_ROOT, env=env, stdout=out, stderr=err, start_new_session=True)
         with TreePeakRss(process.pid) as memory:
             try:
                 status: int | None = process.wait(timeout)
@@ -236,8 +247,13 @@ def extract_child(inbox: Path, home: Path) -> dict:
     summary = staging.extract_to_staging(settings)
     seconds, after = time.perf_counter() - started, os.times()
     cpu = sum(after[:4]) - sum(before[:4])  # user, system, children's user, children's system
-    return {"workers": settings.workers, "batches": summary.batches, "reports": summary.reports,
-            "seconds": seconds, "cpu_seconds": cpu}
+    return {
+        "workers": settings.workers,
+        "batches": summary.batches,
+        "reports": summary.reports,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+    }
 
 
 def measure_extraction(work: Path, files: list[Path], timeout: float | None) -> list[Extraction]:
@@ -254,16 +270,32 @@ def measure_extraction(work: Path, files: list[Path], timeout: float | None) -> 
         if setting != "default":
             env["RW_WORKERS"] = setting
         print(f"extraction of {len(files)} reports, RW_WORKERS={setting} ...", flush=True)
-        process = run_measured([sys.executable, __file__, "--extract-child", "--inbox", str(inbox),
-                                "--home", str(home)], env, folder / f"workers-{setting}", timeout)
+        process = run_measured(
+            [sys.executable, __file__, "--extract-child", "--inbox", str(inbox), "--home", str(home)],
+            env,
+            folder / f"workers-{setting}",
+            timeout,
+        )
         if not process.succeeded:
             print(f"  FAILED: {process.failure()}", flush=True)
             continue
         measured = json.loads(process.stdout.read_text().strip().splitlines()[-1])
-        results.append(Extraction(setting, measured["workers"], measured["batches"], measured["reports"],
-                                  measured["seconds"], measured["cpu_seconds"], process.peak_rss_mb))
-        print(f"  {measured['reports']} reports in {measured['batches']} batch(es) in {measured['seconds']:.1f} s "
-              f"on {measured['workers']} worker(s), {measured['cpu_seconds']:.1f} CPU s", flush=True)
+        results.append(
+            Extraction(
+                setting,
+                measured["workers"],
+                measured["batches"],
+                measured["reports"],
+                measured["seconds"],
+                measured["cpu_seconds"],
+                process.peak_rss_mb,
+            )
+        )
+        print(
+            f"  {measured['reports']} reports in {measured['batches']} batch(es) in {measured['seconds']:.1f} s "
+            f"on {measured['workers']} worker(s), {measured['cpu_seconds']:.1f} CPU s",
+            flush=True,
+        )
     shutil.rmtree(folder)
     return results
 
@@ -297,7 +329,7 @@ def _stage_seconds(dagster_home: Path) -> dict[str, float]:
     """Seconds per pipeline stage from the run's Dagster event log (empty if it cannot be read)."""
     try:
         steps = step_seconds(dagster_home)
-    except Exception as error:  # noqa: BLE001 - a run that died early leaves no readable instance
+    except Exception as error:
         print(f"  (no step timings: {error})", flush=True)
         return {}
     stages: dict[str, float] = {}
@@ -334,8 +366,11 @@ def measure_warehouse(size: int, corpus: Corpus, work: Path, timeout: float | No
         unchanged = process.succeeded and "published:         unchanged" in process.stdout.read_text(errors="replace")
         run = CliRun(size, kind, new_reports, process, stages, unchanged)
         runs.append(run)
-        print(f"  {run.outcome} in {process.seconds:.1f} s, peak RSS {process.peak_rss_mb:.0f} MB; "
-              + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items()), flush=True)
+        print(
+            f"  {run.outcome} in {process.seconds:.1f} s, peak RSS {process.peak_rss_mb:.0f} MB; "
+            + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items()),
+            flush=True,
+        )
         if not run.published:
             print(f"  {process.failure()}", flush=True)
     if not keep:
@@ -352,71 +387,107 @@ def _rate(reports: int, seconds: float) -> str:
 
 def machine_facts(command: str) -> list[str]:
     """The machine and the code measured, as a markdown table (taken at the start: the load average)."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal:"))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                            text=True).stdout.strip() or "unknown"
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    memory_kib = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal:")
+    )
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
     # --no-optional-locks: a benchmark must not write the index of a tree others are working in.
-    changed = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"],
-                             cwd=REPO_ROOT, capture_output=True, text=True).stdout.strip()
-    return ["| machine | |", "|---|---|",
-            f"| cores (nproc) | {len(os.sched_getaffinity(0))} |",
-            f"| CPU | {cpu} |",
-            f"| memory | {memory_kib / 2**20:.1f} GiB |",
-            f"| date | {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC |",
-            f"| git commit | {commit}{' with uncommitted changes' if changed else ''} |",
-            f"| load average at start | {os.getloadavg()[0]:.2f} |",
-            f"| RW_WORKERS | {os.environ.get('RW_WORKERS', 'unset (every core)')} |",
-            f"| command | `{command}` |"]
+    changed = subprocess.run(
+        ["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return [
+        "| machine | |",
+        "|---|---|",
+        f"| cores (nproc) | {len(os.sched_getaffinity(0))} |",
+        f"| CPU | {cpu} |",
+        f"| memory | {memory_kib / 2**20:.1f} GiB |",
+        f"| date | {datetime.now(UTC):%Y-%m-%d %H:%M} UTC |",
+        f"| git commit | {commit}{' with uncommitted changes' if changed else ''} |",
+        f"| load average at start | {os.getloadavg()[0]:.2f} |",
+        f"| RW_WORKERS | {os.environ.get('RW_WORKERS', 'unset (every core)')} |",
+        f"| command | `{command}` |",
+    ]
 
 
 def _floor_table(corpus: Corpus, floor: Floor) -> list[str]:
-    return ["| floor: read + decode + SHA-256, 1 process | reports | MB | seconds | reports/s | MB/s |",
-            "|---|---:|---:|---:|---:|---:|",
-            f"| every corpus file (page cache warm) | {floor.reports:,} | {floor.megabytes:,.0f} | "
-            f"{floor.seconds:.1f} | {_rate(floor.reports, floor.seconds)} | {floor.megabytes / floor.seconds:,.0f} |",
-            "", f"Corpus: {len(corpus.base):,} base + {len(corpus.increment):,} increment reports, "
-            f"{corpus.megabytes:,.0f} MB, ready in {corpus.seconds:.0f} s (generated once, then cached)."]
+    return [
+        "| floor: read + decode + SHA-256, 1 process | reports | MB | seconds | reports/s | MB/s |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| every corpus file (page cache warm) | {floor.reports:,} | {floor.megabytes:,.0f} | "
+        f"{floor.seconds:.1f} | {_rate(floor.reports, floor.seconds)} | {floor.megabytes / floor.seconds:,.0f} |",
+        "",
+        f"Corpus: {len(corpus.base):,} base + {len(corpus.increment):,} increment reports, "
+        f"{corpus.megabytes:,.0f} MB, ready in {corpus.seconds:.0f} s (generated once, then cached).",
+    ]
 
 
 def _extraction_table(extractions: list[Extraction]) -> list[str]:
-    lines = ["| extraction (extract_to_staging, row checks included) | workers | batches | reports | seconds | "
-             "CPU s (tree) | cores busy | reports/s | reports/s per core | peak RSS MB (tree) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| extraction (extract_to_staging, row checks included) | workers | batches | reports | seconds | "
+        "CPU s (tree) | cores busy | reports/s | reports/s per core | peak RSS MB (tree) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for run in extractions:
-        lines.append(f"| RW_WORKERS={run.workers_setting} | {run.workers} | {run.batches} | {run.reports:,} | "
-                     f"{run.seconds:.1f} | {run.cpu_seconds:.1f} | {run.cpu_seconds / run.seconds:.2f} | "
-                     f"{_rate(run.reports, run.seconds)} | {_rate(run.reports, run.cpu_seconds)} | "
-                     f"{run.peak_rss_mb:,.0f} |")
+        lines.append(
+            f"| RW_WORKERS={run.workers_setting} | {run.workers} | {run.batches} | {run.reports:,} | "
+            f"{run.seconds:.1f} | {run.cpu_seconds:.1f} | {run.cpu_seconds / run.seconds:.2f} | "
+            f"{_rate(run.reports, run.seconds)} | {_rate(run.reports, run.cpu_seconds)} | "
+            f"{run.peak_rss_mb:,.0f} |"
+        )
     return lines
 
 
 def _runs_table(runs: list[CliRun]) -> list[str]:
-    lines = ["| warehouse | run | new reports | wall s | reports/s | peak RSS MB (tree) | "
-             + " | ".join(STAGES) + " | other | outcome |",
-             "|---:|---|---:|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---|"]
+    lines = [
+        "| warehouse | run | new reports | wall s | reports/s | peak RSS MB (tree) | "
+        + " | ".join(STAGES)
+        + " | other | outcome |",
+        "|---:|---|---:|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---|",
+    ]
     for run in runs:
         seconds = run.process.seconds
         # Process start, imports, Dagster's own work and any step not listed.
         other = seconds - sum(run.stages.get(stage, 0.0) for stage in STAGES) if run.stages else None
         cells = [f"{run.stages[stage]:.1f}" if stage in run.stages else "-" for stage in STAGES]
-        lines.append(f"| {run.warehouse:,} | {run.kind} | {run.new_reports:,} | {seconds:.1f} | "
-                     f"{_rate(run.new_reports, seconds) if run.new_reports else '-'} | "
-                     f"{run.process.peak_rss_mb:,.0f} | "
-                     + " | ".join(cells) + f" | {'-' if other is None else f'{other:.1f}'} | {run.outcome} |")
+        lines.append(
+            f"| {run.warehouse:,} | {run.kind} | {run.new_reports:,} | {seconds:.1f} | "
+            f"{_rate(run.new_reports, seconds) if run.new_reports else '-'} | "
+            f"{run.process.peak_rss_mb:,.0f} | "
+            + " | ".join(cells)
+            + f" | {'-' if other is None else f'{other:.1f}'} | {run.outcome} |"
+        )
     return lines
 
 
 def _nightly_table(nightly: list[CliRun]) -> list[str]:
     reference = nightly[0]
-    lines = [f"| nightly {reference.kind} on a warehouse of M | seconds | ratio to M={reference.warehouse:,} | "
-             f"peak RSS MB (tree) | ratio to M={reference.warehouse:,} |", "|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"| nightly {reference.kind} on a warehouse of M | seconds | ratio to M={reference.warehouse:,} | "
+        f"peak RSS MB (tree) | ratio to M={reference.warehouse:,} |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for run in nightly:
-        lines.append(f"| {run.warehouse:,} | {run.process.seconds:.1f} | "
-                     f"{run.process.seconds / reference.process.seconds:.2f} | {run.process.peak_rss_mb:,.0f} | "
-                     f"{run.process.peak_rss_mb / reference.process.peak_rss_mb:.2f} |")
+        lines.append(
+            f"| {run.warehouse:,} | {run.process.seconds:.1f} | "
+            f"{run.process.seconds / reference.process.seconds:.2f} | {run.process.peak_rss_mb:,.0f} | "
+            f"{run.process.peak_rss_mb / reference.process.peak_rss_mb:.2f} |"
+        )
     return lines
 
 
@@ -431,19 +502,22 @@ def _within(target: str, measured: float | None, limit: float, shown: str, faile
     """Met when `measured` is at most `limit` and the runs it comes from published; `shown` formats it."""
     if measured is None:
         return Verdict(target, "-", "not run")
-    return Verdict(target, shown.format(measured) + (" (run failed)" if failed else ""),
-                   "met" if measured <= limit and not failed else "missed")
+    return Verdict(
+        target,
+        shown.format(measured) + (" (run failed)" if failed else ""),
+        "met" if measured <= limit and not failed else "missed",
+    )
 
 
 def verdicts(runs: list[CliRun], extractions: list[Extraction], increment: str) -> list[Verdict]:
     """Each scale target (for a 2-core machine), met or missed; targets at sizes that were not run: not run."""
+
     def run(warehouse: int, kind: str) -> CliRun | None:
         return next((r for r in runs if r.warehouse == warehouse and r.kind == kind), None)
 
     def seconds(warehouse: int, kind: str, target: str, limit: float) -> Verdict:
         found = run(warehouse, kind)
-        return _within(target, found and found.process.seconds, limit, "{:.1f} s",
-                       bool(found and not found.published))
+        return _within(target, found and found.process.seconds, limit, "{:.1f} s", bool(found and not found.published))
 
     def ratio(target: str, measure: Callable[[CliRun], float], limit: float) -> Verdict:
         large, small = run(FULL_SIZE, increment), run(DEFAULT_NIGHTLY_BASES[0], increment)
@@ -456,31 +530,40 @@ def verdicts(runs: list[CliRun], extractions: list[Extraction], increment: str) 
         seconds(FULL_SIZE, FRESH, "100k new reports end to end ≤ 120 s", 120),
         seconds(20_000, FRESH, "20k new reports end to end ≤ 40 s", 40),
         seconds(FULL_SIZE, increment, f"nightly {increment} on a 100k warehouse ≤ 30 s", 30),
-        ratio(f"nightly {increment} on 100k within 1.5× of {increment} on 2k",
-              lambda r: r.process.seconds, 1.5),
+        ratio(f"nightly {increment} on 100k within 1.5× of {increment} on 2k", lambda r: r.process.seconds, 1.5),
         seconds(FULL_SIZE, NOTHING_NEW, "nothing new on a 100k warehouse ≤ 10 s", 10),
-        _within("peak RSS ≤ 2 GB at 100k (largest of its runs)", max(at_full) / 1024 if at_full else None,
-                2, "{:.2f} GB"),
+        _within(
+            "peak RSS ≤ 2 GB at 100k (largest of its runs)", max(at_full) / 1024 if at_full else None, 2, "{:.2f} GB"
+        ),
         # Our reading of "flat in M": the nightly run's peak at 100k within 25 % of that at 2k.
-        ratio(f"peak RSS flat in M: {increment} on 100k within 1.25× of on 2k",
-              lambda r: r.process.peak_rss_mb, 1.25),
-        *(Verdict(f"extraction ≥ 500 reports/s per core (RW_WORKERS={e.workers_setting})",
-                  f"{e.reports / e.cpu_seconds:,.0f} reports/s per core",
-                  "met" if e.reports / e.cpu_seconds >= 500 else "missed") for e in extractions),
+        ratio(f"peak RSS flat in M: {increment} on 100k within 1.25× of on 2k", lambda r: r.process.peak_rss_mb, 1.25),
+        *(
+            Verdict(
+                f"extraction ≥ 500 reports/s per core (RW_WORKERS={e.workers_setting})",
+                f"{e.reports / e.cpu_seconds:,.0f} reports/s per core",
+                "met" if e.reports / e.cpu_seconds >= 500 else "missed",
+            )
+            for e in extractions
+        ),
     ]
 
 
-def report(machine: list[str], corpus: Corpus, floor: Floor, extractions: list[Extraction], runs: list[CliRun],
-           increment: str) -> str:
+def report(
+    machine: list[str], corpus: Corpus, floor: Floor, extractions: list[Extraction], runs: list[CliRun], increment: str
+) -> str:
     """Every table, as markdown."""
     nightly = sorted((r for r in runs if r.kind == increment), key=lambda r: r.warehouse)
     sections = [
         machine,
         _floor_table(corpus, floor),
         _extraction_table(extractions),
-        _runs_table(runs) + ["", "Stage columns: seconds of the Dagster steps (checks = every GX asset check); "
-                             "other = the rest of the wall time (start-up, imports, Dagster). Peak RSS: the "
-                             f"largest sum of RSS over the CLI's process tree, sampled every {SAMPLE_SECONDS} s."],
+        [
+            *_runs_table(runs),
+            "",
+            "Stage columns: seconds of the Dagster steps (checks = every GX asset check); "
+            "other = the rest of the wall time (start-up, imports, Dagster). Peak RSS: the "
+            f"largest sum of RSS over the CLI's process tree, sampled every {SAMPLE_SECONDS} s.",
+        ],
         _nightly_table(nightly) if nightly else ["No nightly runs."],
         ["| target (2 cores) | measured | result |", "|---|---:|---|"]
         + [f"| {v.target} | {v.measured} | {v.result} |" for v in verdicts(runs, extractions, increment)],
@@ -507,19 +590,46 @@ def write_doc(results: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--fresh", type=int, nargs="+", default=list(DEFAULT_FRESH), metavar="N",
-                        help=f"fresh warehouse sizes (default {DEFAULT_FRESH[0]})")
+    parser.add_argument(
+        "--fresh",
+        type=int,
+        nargs="+",
+        default=list(DEFAULT_FRESH),
+        metavar="N",
+        help=f"fresh warehouse sizes (default {DEFAULT_FRESH[0]})",
+    )
     parser.add_argument("--full", action="store_true", help=f"add a warehouse of {FULL_SIZE}")
-    parser.add_argument("--nightly-bases", type=int, nargs="+", default=list(DEFAULT_NIGHTLY_BASES), metavar="M",
-                        help="more warehouse sizes for the nightly run; the smallest is the ratios' reference "
-                             f"(default {' '.join(map(str, DEFAULT_NIGHTLY_BASES))})")
-    parser.add_argument("--increment", type=int, default=DEFAULT_INCREMENT, metavar="K",
-                        help=f"new reports of the nightly run (default {DEFAULT_INCREMENT})")
-    parser.add_argument("--extract-reports", type=int, default=DEFAULT_EXTRACT_REPORTS, metavar="R",
-                        help=f"reports of the extraction throughput runs (default {DEFAULT_EXTRACT_REPORTS})")
+    parser.add_argument(
+        "--nightly-bases",
+        type=int,
+        nargs="+",
+        default=list(DEFAULT_NIGHTLY_BASES),
+        metavar="M",
+        help="more warehouse sizes for the nightly run; the smallest is the ratios' reference "
+        f"(default {' '.join(map(str, DEFAULT_NIGHTLY_BASES))})",
+    )
+    parser.add_argument(
+        "--increment",
+        type=int,
+        default=DEFAULT_INCREMENT,
+        metavar="K",
+        help=f"new reports of the nightly run (default {DEFAULT_INCREMENT})",
+    )
+    parser.add_argument(
+        "--extract-reports",
+        type=int,
+        default=DEFAULT_EXTRACT_REPORTS,
+        metavar="R",
+        help=f"reports of the extraction throughput runs (default {DEFAULT_EXTRACT_REPORTS})",
+    )
     parser.add_argument("--timeout", type=float, metavar="S", help="kill a run after S seconds (default: none)")
-    parser.add_argument("--work", type=Path, default=REPO_ROOT / "var" / "bench", metavar="DIR",
-                        help="corpus cache and run folders (default var/bench)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=REPO_ROOT / "var" / "bench",
+        metavar="DIR",
+        help="corpus cache and run folders (default var/bench)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep each warehouse's inbox and home")
     parser.add_argument("--write-doc", action="store_true", help=f"rewrite the results section of {DOC}")
     parser.add_argument("--extract-child", action="store_true", help=argparse.SUPPRESS)
@@ -533,11 +643,11 @@ def main() -> None:
     machine = machine_facts("python benchmarks/bench.py " + " ".join(sys.argv[1:]))
     sizes = sorted(set(args.fresh + args.nightly_bases + ([FULL_SIZE] if args.full else [])))
     work = args.work.resolve()
-    corpus = prepare_corpus(work, max(sizes + [args.extract_reports]), args.increment)
+    corpus = prepare_corpus(work, max([*sizes, args.extract_reports]), args.increment)
     print(f"corpus ready in {corpus.seconds:.0f} s: {len(corpus.base)} + {len(corpus.increment)} reports", flush=True)
     floor = measure_floor(corpus.base + corpus.increment)
     print(f"floor: {_rate(floor.reports, floor.seconds)} reports/s", flush=True)
-    extractions = measure_extraction(work, corpus.base[:args.extract_reports], args.timeout)
+    extractions = measure_extraction(work, corpus.base[: args.extract_reports], args.timeout)
     runs = [run for size in sizes for run in measure_warehouse(size, corpus, work, args.timeout, args.keep)]
     results = report(machine, corpus, floor, extractions, runs, f"+{args.increment}")
     print("\n" + results)

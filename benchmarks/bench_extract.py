@@ -46,8 +46,16 @@ def ours(sentence: str) -> list[Figure]:
 
 
 # quantulum3 names units in words; these map them onto our vocabulary (ISO currency, %, pp, x, count).
-_QUANTULUM_CURRENCIES = {"chinese yuan": "CNY", "renminbi": "CNY", "united states dollar": "USD", "dollar": "USD",
-                         "hong kong dollar": "HKD", "euro": "EUR", "japanese yen": "JPY", "pound sterling": "GBP"}
+_QUANTULUM_CURRENCIES = {
+    "chinese yuan": "CNY",
+    "renminbi": "CNY",
+    "united states dollar": "USD",
+    "dollar": "USD",
+    "hong kong dollar": "HKD",
+    "euro": "EUR",
+    "japanese yen": "JPY",
+    "pound sterling": "GBP",
+}
 
 
 def quantulum_extractor() -> Extractor | None:
@@ -147,8 +155,15 @@ def evaluate(extract: Extractor, reports: list[tuple[list[str], list[dict]]]) ->
     precision = true_pos / n_pred if n_pred else 0.0
     recall = true_pos / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "sentences_per_second": runs * len(sentences) / elapsed,
-            "matched": true_pos, "predicted": n_pred, "gold": n_gold}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "sentences_per_second": runs * len(sentences) / elapsed,
+        "matched": true_pos,
+        "predicted": n_pred,
+        "gold": n_gold,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,15 +175,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench-extract: no gold files under {corpus / 'gold'}", file=sys.stderr)
         return 2
     extractors: dict[str, Extractor | None] = {"ours": ours, "quantulum3": quantulum_extractor()}
-    print(f"corpus {corpus}: {sum(len(s) for s, _ in reports)} sentences, {sum(len(g) for _, g in reports)} gold metrics")
+    print(
+        f"corpus {corpus}: {sum(len(s) for s, _ in reports)} sentences, {sum(len(g) for _, g in reports)} gold metrics"
+    )
     print(f"{'extractor':12} {'precision':>9} {'recall':>7} {'f1':>7} {'sentences/s':>12}  matched/predicted/gold")
     for name, extract in extractors.items():
         if extract is None:
             print(f"{name:12} not installed (pip install quantulum3) - skipped")
             continue
         r = evaluate(extract, reports)
-        print(f"{name:12} {r['precision']:9.4f} {r['recall']:7.4f} {r['f1']:7.4f} {r['sentences_per_second']:12.1f}"
-              f"  {r['matched']}/{r['predicted']}/{r['gold']}")
+        print(
+            f"{name:12} {r['precision']:9.4f} {r['recall']:7.4f} {r['f1']:7.4f} {r['sentences_per_second']:12.1f}"
+            f"  {r['matched']}/{r['predicted']}/{r['gold']}"
+        )
     return 0
 
 

@@ -71,8 +71,10 @@ def print_report(warehouse: Path, timings: list[Timing], repetitions: int) -> No
     print(f"{'query':<{width}}  {'rows':>5}  {'first ms':>9}  {'median ms':>9}  {'p95 ms':>8}")
     for t in timings:
         print(f"{t.query:<{width}}  {t.rows:>5}  {t.first_ms:>9.2f}  {t.median_ms:>9.2f}  {t.p95_ms:>8.2f}")
-    print(f"{'all queries (sum)':<{width}}  {'':>5}  {sum(t.first_ms for t in timings):>9.2f}  "
-          f"{sum(t.median_ms for t in timings):>9.2f}  {sum(t.p95_ms for t in timings):>8.2f}")
+    print(
+        f"{'all queries (sum)':<{width}}  {'':>5}  {sum(t.first_ms for t in timings):>9.2f}  "
+        f"{sum(t.median_ms for t in timings):>9.2f}  {sum(t.p95_ms for t in timings):>8.2f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -86,9 +86,15 @@ def run_stage(stage: str, inbox: Path, home: Path, batch_size: int) -> dict:
 
         build_db.initialize(settings.build_db)
         seen, first_by_content = build_db.known_files(settings.build_db)
-        received = receive_inbox(settings.inbox, settings.landing_dir, known_files=seen,
-                                 known_content=first_by_content, max_file_bytes=settings.max_file_bytes,
-                                 settle_seconds=0, now=datetime.now())
+        received = receive_inbox(
+            settings.inbox,
+            settings.landing_dir,
+            known_files=seen,
+            known_content=first_by_content,
+            max_file_bytes=settings.max_file_bytes,
+            settle_seconds=0,
+            now=datetime.now(),
+        )
         build_db.record_received(settings.build_db, received, "bench")
         # A rescan receives nothing new: its rate is files checked (all already known) per second.
         result.update(reports=len(seen) if stage == "rescan" else len(received), new_files=len(received))
@@ -99,8 +105,9 @@ def run_stage(stage: str, inbox: Path, home: Path, batch_size: int) -> dict:
         summary = staging.load_staged(settings, datetime.now())
         result.update(reports=summary.reports, quarantined=summary.quarantined, batches=summary.batches)
         with build_db.connect(settings.build_db, read_only=True) as con:
-            result["raw_rows"] = sum(con.execute(f"select count(*) from raw.{name}").fetchone()[0]
-                                     for name in build_db.RAW_TABLES)
+            result["raw_rows"] = sum(
+                con.execute(f"select count(*) from raw.{name}").fetchone()[0] for name in build_db.RAW_TABLES
+            )
         result["build_db_mb"] = settings.build_db.stat().st_size / 2**20
     result["seconds"] = time.perf_counter() - started
     result["cpu_s"] = time.process_time() - cpu_started
@@ -124,10 +131,16 @@ def _child(arguments: list[str], log: Path, env: dict[str, str]) -> tuple[int, f
 
 def pipeline_environment(home: Path, inbox: Path) -> dict[str, str]:
     """The environment of a pipeline process on `home` and `inbox`: no settling, no telemetry."""
-    env = {**os.environ, "RW_HOME": str(home), "RW_INBOX": str(inbox), "RW_SETTLE_SECONDS": "0",
-           "DO_NOT_TRACK": "1",
-           "GX_ANALYTICS_ENABLED": "false", "DAGSTER_DISABLE_TELEMETRY": "1",
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "RW_HOME": str(home),
+        "RW_INBOX": str(inbox),
+        "RW_SETTLE_SECONDS": "0",
+        "DO_NOT_TRACK": "1",
+        "GX_ANALYTICS_ENABLED": "false",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     env.pop("DAGSTER_HOME", None)  # an ephemeral Dagster instance: the benchmark leaves no run history
     return env
 
@@ -141,16 +154,30 @@ def measure(reports: int, work: Path, templates: list[Template], batch_size: int
     inbox, home = work / "inbox", work / "home"
     started = time.perf_counter()
     size = write_inbox(inbox, reports, templates)
-    print(f"N={reports}: generated {size / 2**20:.0f} MB of reports in {time.perf_counter() - started:.0f} s",
-          flush=True)
+    print(
+        f"N={reports}: generated {size / 2**20:.0f} MB of reports in {time.perf_counter() - started:.0f} s", flush=True
+    )
     results = {}
     for stage in STAGES:
         if stage == "extract+gx" and not with_gx:
             continue
         log = work / f"{stage}.log"
-        status, _, _ = _child([sys.executable, __file__, "--stage", stage, "--inbox", str(inbox),
-                               "--home", str(home), "--batch-size", str(batch_size)], log,
-                              pipeline_environment(home, inbox))
+        status, _, _ = _child(
+            [
+                sys.executable,
+                __file__,
+                "--stage",
+                stage,
+                "--inbox",
+                str(inbox),
+                "--home",
+                str(home),
+                "--batch-size",
+                str(batch_size),
+            ],
+            log,
+            pipeline_environment(home, inbox),
+        )
         if status != 0:
             sys.exit(f"stage {stage} failed at N={reports}:\n{log.read_text()[-4000:]}")
         result = results[stage] = json.loads(log.read_text().strip().splitlines()[-1])
@@ -160,14 +187,19 @@ def measure(reports: int, work: Path, templates: list[Template], batch_size: int
         if stage == "extract":
             extra = f"; {result['quarantined']} quarantined"
         elif stage == "extract+gx":
-            extra = (f"; {result['quarantined']} quarantined; GX {result['gx_s']:.1f} s = "
-                     f"{_rate(result['reports'], result['gx_s']):.0f} reports/s "
-                     f"(+{result['gx_setup_s']:.1f} s import and context)")
+            extra = (
+                f"; {result['quarantined']} quarantined; GX {result['gx_s']:.1f} s = "
+                f"{_rate(result['reports'], result['gx_s']):.0f} reports/s "
+                f"(+{result['gx_setup_s']:.1f} s import and context)"
+            )
         elif stage == "load":
             extra = f"; {result['raw_rows']} raw rows, build db {result['build_db_mb']:.0f} MB"
-        print(f"  {stage:10} {result['seconds']:7.1f} s (cpu {result['cpu_s']:6.1f} s) "
-              f"{_rate(result['reports'], result['seconds']):6.0f} reports/s  peak RSS "
-              f"{result['peak_rss_mb']:5.0f} MB (base {result['base_rss_mb']:.0f}){extra}", flush=True)
+        print(
+            f"  {stage:10} {result['seconds']:7.1f} s (cpu {result['cpu_s']:6.1f} s) "
+            f"{_rate(result['reports'], result['seconds']):6.0f} reports/s  peak RSS "
+            f"{result['peak_rss_mb']:5.0f} MB (base {result['base_rss_mb']:.0f}){extra}",
+            flush=True,
+        )
     return results
 
 
@@ -179,15 +211,22 @@ def run_cli(reports: int, work: Path, templates: list[Template]) -> dict:
     shutil.copy(REPO_ROOT / "dagster.yaml", dagster_home)  # telemetry off, as `make setup` does
     env = {**pipeline_environment(home, inbox), "DAGSTER_HOME": str(dagster_home)}  # a throwaway instance: step timings
     log = work / "cli.log"
-    status, seconds, peak = _child([sys.executable, "-m", "pipelines.cli", "run", "--inbox", str(inbox),
-                                    "--home", str(home)], log, env)
+    status, seconds, peak = _child(
+        [sys.executable, "-m", "pipelines.cli", "run", "--inbox", str(inbox), "--home", str(home)], log, env
+    )
     steps: dict[str, float] = {}
     for step, seconds_in_step in step_seconds(dagster_home).items():
         if "_gx_" in step:  # e.g. raw__claims_gx_raw_claims: one check step per table
             step = f"gx checks on {step.split('__')[0]}.*"
         steps[step] = steps.get(step, 0.0) + seconds_in_step
-    return {"n": reports, "status": status, "seconds": seconds, "peak_rss_mb": peak,
-            "steps": steps, "output": log.read_text()[-1500:]}
+    return {
+        "n": reports,
+        "status": status,
+        "seconds": seconds,
+        "peak_rss_mb": peak,
+        "steps": steps,
+        "output": log.read_text()[-1500:],
+    }
 
 
 def step_seconds(dagster_home: Path) -> dict[str, float]:
@@ -198,8 +237,10 @@ def step_seconds(dagster_home: Path) -> dict[str, float]:
         runs = instance.get_runs(limit=1)
         if not runs:
             return {}
-        started = sorted((step for step in instance.get_run_step_stats(runs[0].run_id) if step.start_time),
-                         key=lambda step: step.start_time)
+        started = sorted(
+            (step for step in instance.get_run_step_stats(runs[0].run_id) if step.start_time),
+            key=lambda step: step.start_time,
+        )
         return {step.step_key: (step.end_time or step.start_time) - step.start_time for step in started}
 
 
@@ -210,28 +251,41 @@ def print_table(results: dict[int, dict[str, dict]], cli: dict | None) -> None:
     header = f"{'N':>7} | " + " | ".join(f"{column:>13}" for column in columns)
     print(header + "\n" + "-" * len(header))
     for n, stages in sorted(results.items()):
-        cells = [f"{_rate(r['reports'], r['seconds']):6.0f} | {r['peak_rss_mb']:4.0f}" if (r := stages.get(stage))
-                 else f"{'-':>13}" for stage in STAGES]
+        cells = [
+            f"{_rate(r['reports'], r['seconds']):6.0f} | {r['peak_rss_mb']:4.0f}"
+            if (r := stages.get(stage))
+            else f"{'-':>13}"
+            for stage in STAGES
+        ]
         gx = stages.get("extract+gx")
         cells.append(f"{_rate(gx['reports'], gx['gx_s']):13.0f}" if gx else f"{'-':>13}")
         print(f"{n:>7} | " + " | ".join(cells))
     largest = max(results)
-    seconds_per_report = {stage: r["seconds"] / r["reports"] for stage in ("receive", "extract", "load")
-                          if (r := results[largest].get(stage))}
+    seconds_per_report = {
+        stage: r["seconds"] / r["reports"]
+        for stage in ("receive", "extract", "load")
+        if (r := results[largest].get(stage))
+    }
     with_gx = [stages["extract+gx"] for stages in results.values() if "extract+gx" in stages]
     if with_gx:
         biggest = max(with_gx, key=lambda r: r["reports"])
         seconds_per_report["gx"] = biggest["gx_s"] / biggest["reports"]
-    print(f"\n100,000 reports, extrapolated linearly from N={largest}"
-          + (f" (gx from N={biggest['reports']}):" if with_gx else ":"))
-    print("  " + ", ".join(f"{stage} {per_report * 100_000 / 60:.1f} min"
-                          for stage, per_report in seconds_per_report.items())
-          + f"; all {sum(seconds_per_report.values()) * 100_000 / 60:.1f} min before dbt and the asset checks")
+    print(
+        f"\n100,000 reports, extrapolated linearly from N={largest}"
+        + (f" (gx from N={biggest['reports']}):" if with_gx else ":")
+    )
+    print(
+        "  "
+        + ", ".join(f"{stage} {per_report * 100_000 / 60:.1f} min" for stage, per_report in seconds_per_report.items())
+        + f"; all {sum(seconds_per_report.values()) * 100_000 / 60:.1f} min before dbt and the asset checks"
+    )
     if cli:
         outcome = "published" if cli["status"] == 0 else f"NOT published (exit status {cli['status']})"
-        print(f"\nfull CLI run (receive → extract+gx → load → dbt → checks → publish) on {cli['n']} reports: "
-              f"{cli['seconds']:.0f} s, {_rate(cli['n'], cli['seconds']):.1f} reports/s, "
-              f"peak RSS {cli['peak_rss_mb']:.0f} MB, {outcome}")
+        print(
+            f"\nfull CLI run (receive → extract+gx → load → dbt → checks → publish) on {cli['n']} reports: "
+            f"{cli['seconds']:.0f} s, {_rate(cli['n'], cli['seconds']):.1f} reports/s, "
+            f"peak RSS {cli['peak_rss_mb']:.0f} MB, {outcome}"
+        )
         print("  " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in cli["steps"].items()))
         if cli["status"] != 0:
             print(cli["output"])
@@ -241,11 +295,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, nargs="+", default=list(DEFAULT_REPORTS), metavar="N")
     parser.add_argument("--batch-size", type=int, help="reports per batch (default: staging.DEFAULT_BATCH_SIZE)")
-    parser.add_argument("--gx-up-to", type=int, default=DEFAULT_GX_UP_TO, metavar="N",
-                        help=f"run the GX row validator only for N up to this (default {DEFAULT_GX_UP_TO})")
+    parser.add_argument(
+        "--gx-up-to",
+        type=int,
+        default=DEFAULT_GX_UP_TO,
+        metavar="N",
+        help=f"run the GX row validator only for N up to this (default {DEFAULT_GX_UP_TO})",
+    )
     parser.add_argument("--cli", type=int, default=0, metavar="N", help="also time one full CLI run on N reports")
-    parser.add_argument("--keep-home", type=Path, metavar="DIR",
-                        help="work in DIR and keep inboxes and homes (default: a temporary folder, removed)")
+    parser.add_argument(
+        "--keep-home",
+        type=Path,
+        metavar="DIR",
+        help="work in DIR and keep inboxes and homes (default: a temporary folder, removed)",
+    )
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--inbox", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
@@ -258,8 +321,11 @@ def main() -> None:
         print(json.dumps(run_stage(args.stage, args.inbox, args.home, args.batch_size)))
         return
     templates = load_templates()
-    print(f"{len(templates)} sample templates, batch size {args.batch_size}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"{len(templates)} sample templates, batch size {args.batch_size}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     results, cli = {}, None
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as scratch:
         root = args.keep_home or Path(scratch)

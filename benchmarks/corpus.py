@@ -57,11 +57,12 @@ def variant(template: Template, copy: int) -> bytes:
     date = list(_SOURCE_DATE.finditer(text))[-1]  # the source line comes last
     year, separator, month, day, hour, minute = date.groups()
     moved = datetime(int(year), int(month), int(day), int(hour), int(minute)) - timedelta(
-        minutes=_MINUTES_PER_COPY * copy)
-    text = text[:date.start()] + moved.strftime(f"%Y{separator}%m{separator}%d %H:%M") + text[date.end():]
+        minutes=_MINUTES_PER_COPY * copy
+    )
+    text = text[: date.start()] + moved.strftime(f"%Y{separator}%m{separator}%d %H:%M") + text[date.end() :]
     percent = _WHOLE_PERCENT.search(text, 0, date.start())
     if percent and copy:
-        text = text[:percent.end()] + f".{copy % 9 + 1}" + text[percent.end():]
+        text = text[: percent.end()] + f".{copy % 9 + 1}" + text[percent.end() :]
     return text.encode(template.encoding)
 
 

@@ -37,8 +37,10 @@ DIFF_ROWS_SHOWN = 5
 def corpus_bytes(reports: int) -> list[tuple[str, bytes]]:
     """(report_id, raw bytes) of the fixed corpus: `reports` synthetic copies, then every dev report."""
     templates = load_templates()
-    synthetic = [(f"synthetic-{number:06d}", variant(templates[number % len(templates)], number // len(templates)))
-                 for number in range(reports)]
+    synthetic = [
+        (f"synthetic-{number:06d}", variant(templates[number % len(templates)], number // len(templates)))
+        for number in range(reports)
+    ]
     dev = [(f"dev-{path.stem}", path.read_bytes()) for path in sorted(DEV_REPORTS.glob("*.txt"))]
     return synthetic + dev
 
@@ -78,11 +80,14 @@ def differences(frames: dict[str, pl.DataFrame], folder: Path) -> list[str]:
         elif actual.height != expected.height:
             problems.append(f"{path.stem}: {actual.height} rows != saved {expected.height}")
         elif not actual.equals(expected, null_equal=True):
-            differing = (actual.with_row_index("row")
-                         .filter(~pl.Series([a == e for a, e in zip(actual.rows(), expected.rows())])))
+            differing = actual.with_row_index("row").filter(
+                ~pl.Series([a == e for a, e in zip(actual.rows(), expected.rows(), strict=False)])
+            )
             rows = differing["row"].head(DIFF_ROWS_SHOWN).to_list()
-            problems.append(f"{path.stem}: {differing.height} rows differ; first rows {rows}\n"
-                            f"  actual:   {actual[rows].rows()}\n  expected: {expected[rows].rows()}")
+            problems.append(
+                f"{path.stem}: {differing.height} rows differ; first rows {rows}\n"
+                f"  actual:   {actual[rows].rows()}\n  expected: {expected[rows].rows()}"
+            )
     return problems
 
 
@@ -107,9 +112,11 @@ def main() -> int:
     if profiler:
         profiler.disable()
     extract_seconds = time.process_time() - started
-    print(f"{len(docs)} reports: decode {decode_seconds:.2f} CPU s, extract {extract_seconds:.2f} CPU s "
-          f"= {len(docs) / extract_seconds:.0f} reports/s per core "
-          f"({len(docs) / (decode_seconds + extract_seconds):.0f} with decoding)")
+    print(
+        f"{len(docs)} reports: decode {decode_seconds:.2f} CPU s, extract {extract_seconds:.2f} CPU s "
+        f"= {len(docs) / extract_seconds:.0f} reports/s per core "
+        f"({len(docs) / (decode_seconds + extract_seconds):.0f} with decoding)"
+    )
     print("rows: " + ", ".join(f"{name} {frame.height}" for name, frame in frames.items()))
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)

@@ -93,13 +93,24 @@ def main() -> int:
     figures = {}
     for name, score in sets.items():
         precision, recall, f1 = score.figures()
-        figures[name] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-                         "gold": score.gold, "predicted": score.predicted, "matched": score.tp}
-        print(f"{name:24} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
-              f"(gold {score.gold}, found {score.predicted}, matched {score.tp})")
+        figures[name] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "gold": score.gold,
+            "predicted": score.predicted,
+            "matched": score.tp,
+        }
+        print(
+            f"{name:24} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
+            f"(gold {score.gold}, found {score.predicted}, matched {score.tp})"
+        )
         if args.verbose:
-            print("\n".join([f"  missed {line}" for line in score.misses]
-                            + [f"  false  {line}" for line in score.false_hits]))
+            print(
+                "\n".join(
+                    [f"  missed {line}" for line in score.misses] + [f"  false  {line}" for line in score.false_hits]
+                )
+            )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

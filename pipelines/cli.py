@@ -75,12 +75,17 @@ def _run_job(settings: Settings, args: argparse.Namespace) -> int:
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("research_warehouse")
-    run_config = {"ops": {"warehouse_models": {"config": {"full_refresh": args.full_refresh,
-                                                          "use_colors": args.verbose and sys.stdout.isatty()}},
-                          "landing__received_files": {"config": {"rebuild": args.full_refresh}}},
-                  "resources": {"warehouse": {"config": {"inbox": str(settings.inbox), "home": str(settings.home)}}},
-                  # Step-by-step debug events belong in the UI; the shell gets warnings, stages and the summary.
-                  "loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}}}
+    run_config = {
+        "ops": {
+            "warehouse_models": {
+                "config": {"full_refresh": args.full_refresh, "use_colors": args.verbose and sys.stdout.isatty()}
+            },
+            "landing__received_files": {"config": {"rebuild": args.full_refresh}},
+        },
+        "resources": {"warehouse": {"config": {"inbox": str(settings.inbox), "home": str(settings.home)}}},
+        # Step-by-step debug events belong in the UI; the shell gets warnings, stages and the summary.
+        "loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}},
+    }
     console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
     steps_total = {node.name: len(node.definition.output_defs) for node in job.graph.nodes}
     run_progress = RunProgress(console, steps_total)
@@ -105,12 +110,14 @@ def _run_job(settings: Settings, args: argparse.Namespace) -> int:
             result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
     finally:
         plan_log.removeFilter(notice)
-    published = any(event.asset_key == AssetKey(list(PUBLISHED_KEY))
-                    for event in result.get_asset_materialization_events())
+    published = any(
+        event.asset_key == AssetKey(list(PUBLISHED_KEY)) for event in result.get_asset_materialization_events()
+    )
     record = runs.run_record(settings.build_db, result.run_id) if settings.build_db.exists() else None
     if record is not None and runs.is_open(record):
-        runs.close_unpublished(settings.build_db, settings.data_docs_dir, result.run_id,
-                               otherwise=_step_failure(result))
+        runs.close_unpublished(
+            settings.build_db, settings.data_docs_dir, result.run_id, otherwise=_step_failure(result)
+        )
         record = runs.run_record(settings.build_db, result.run_id)
     _print_summary(console, settings, result, record, before)
     return 0 if published or (record is not None and record["outcome"] == runs.NOTHING_NEW) else 1
@@ -129,20 +136,29 @@ def _print_summary(console, settings: Settings, result, record: dict | None, bef
         line("published", f"no ({_step_failure(result)})")
         return
     with connect(settings.build_db, read_only=True) as con:
-        counts = dict(con.execute("select status, count(*) from audit.files where run_id = ? group by 1",
-                                  [result.run_id]).fetchall())
-    line("this run", f"{record['files_received'] or 0} file(s) received: "
-         + ", ".join(f"{counts.get(status, 0)} {status}" for status in ("loaded", "duplicate", "quarantined"))
-         + f"; {record['reports_loaded'] or 0} report(s) loaded")
+        counts = dict(
+            con.execute(
+                "select status, count(*) from audit.files where run_id = ? group by 1", [result.run_id]
+            ).fetchall()
+        )
+    line(
+        "this run",
+        f"{record['files_received'] or 0} file(s) received: "
+        + ", ".join(f"{counts.get(status, 0)} {status}" for status in ("loaded", "duplicate", "quarantined"))
+        + f"; {record['reports_loaded'] or 0} report(s) loaded",
+    )
     after = publish.warehouse_totals(settings.warehouse_db)
     if after:
-        files = ", ".join(f"{count:,} {name.removeprefix('files ')}" for name, count in after.items()
-                          if name.startswith("files "))
+        files = ", ".join(
+            f"{count:,} {name.removeprefix('files ')}" for name, count in after.items() if name.startswith("files ")
+        )
         line("warehouse", ", ".join(f"{after[name]:,} {name}" for name in publish.TOTALS) + f"; files: {files}")
         change = {name: after[name] - before.get(name, 0) for name in publish.TOTALS}
-        line("change", (", ".join(f"{delta:+,} {name}" for name, delta in change.items())
-                        if any(change.values()) else "none")
-             + (" since the previous publish" if before else " (first publish)"))
+        line(
+            "change",
+            (", ".join(f"{delta:+,} {name}" for name, delta in change.items()) if any(change.values()) else "none")
+            + (" since the previous publish" if before else " (first publish)"),
+        )
     docs = data_docs.site_index(settings.data_docs_dir, result.run_id)
     if docs.exists():
         line("data docs", f"{data_docs.site_url(result.run_id)} (served by `make docs`; file {docs})")
@@ -171,15 +187,19 @@ def quarantine(args: argparse.Namespace) -> int:
         rows = build_db.quarantined_rows(settings.build_db)
         print(f"quarantined rows (the rest of their report loaded): {len(rows)}")
         for source_file, report_id, table_name, expectation, reason, row_json, loaded_at in rows:
-            print(f"  {loaded_at:%Y-%m-%d %H:%M:%S}  {source_file!r} (report {report_id})  {table_name}  "
-                  f"{expectation} ({reason})")
+            print(
+                f"  {loaded_at:%Y-%m-%d %H:%M:%S}  {source_file!r} (report {report_id})  {table_name}  "
+                f"{expectation} ({reason})"
+            )
             print(f"    row: {row_json[:200]}{'…' if len(row_json) > 200 else ''}")
         return 0
 
     def retry() -> int:
         files, reports = build_db.requeue_quarantined(settings.build_db)
-        print(f"{files} quarantined file(s) and {reports} report(s) with quarantined rows queued for "
-              "extraction; re-running the pipeline")
+        print(
+            f"{files} quarantined file(s) and {reports} report(s) with quarantined rows queued for "
+            "extraction; re-running the pipeline"
+        )
         args.full_refresh = False
         return run(args)
 
@@ -213,10 +233,21 @@ def docs(args: argparse.Namespace) -> int:
         # dbt reads the build database; no run may write it meanwhile.
         def generate() -> int:
             return subprocess.run(
-                [str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--quiet", "--no-use-colors",
-                 "--profiles-dir", ".", "--target-path", str(dbt_docs),
-                 "--vars", json.dumps({"build_db": str(settings.build_db)})],
-                cwd=DBT_PROJECT_DIR).returncode
+                [
+                    str(Path(sys.executable).parent / "dbt"),
+                    "docs",
+                    "generate",
+                    "--quiet",
+                    "--no-use-colors",
+                    "--profiles-dir",
+                    ".",
+                    "--target-path",
+                    str(dbt_docs),
+                    "--vars",
+                    json.dumps({"build_db": str(settings.build_db)}),
+                ],
+                cwd=DBT_PROJECT_DIR,
+            ).returncode
 
         if _exclusively(settings, generate) != 0:
             return 1

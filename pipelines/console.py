@@ -56,9 +56,16 @@ class RunProgress:
         self.checks_passed = 0
         self.checks_failed: list[str] = []
         self.checks_seconds = 0.0
-        self.progress = Progress(TextColumn("  {task.description:<20}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[unit]}"), TimeElapsedColumn(), console=console,
-                                 transient=True, disable=not console.is_terminal)
+        self.progress = Progress(
+            TextColumn("  {task.description:<20}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[unit]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
 
     def __enter__(self) -> RunProgress:
         self.progress.start()

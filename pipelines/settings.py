@@ -29,9 +29,17 @@ DEFAULT_INBOX = "data/inbox"
 DEFAULT_HOME = "var"
 
 # The environment variable behind each Settings field; the Dagster resource reads the same names.
-ENV_VARS = {"inbox": "RW_INBOX", "home": "RW_HOME", "max_file_bytes": "RW_MAX_FILE_BYTES",
-            "settle_seconds": "RW_SETTLE_SECONDS", "workers": "RW_WORKERS", "batch_size": "RW_BATCH_SIZE",
-            "landing_url": "RW_LANDING_URL", "staging_url": "RW_STAGING_URL", "dask_scheduler": "RW_DASK_SCHEDULER"}
+ENV_VARS = {
+    "inbox": "RW_INBOX",
+    "home": "RW_HOME",
+    "max_file_bytes": "RW_MAX_FILE_BYTES",
+    "settle_seconds": "RW_SETTLE_SECONDS",
+    "workers": "RW_WORKERS",
+    "batch_size": "RW_BATCH_SIZE",
+    "landing_url": "RW_LANDING_URL",
+    "staging_url": "RW_STAGING_URL",
+    "dask_scheduler": "RW_DASK_SCHEDULER",
+}
 
 
 def duckdb_memory_limit() -> str:
@@ -92,17 +100,29 @@ class Settings:
 
     def ensure_dirs(self) -> None:
         """Create the local folders (idempotent); object storage needs no folders, only its bucket."""
-        for folder in (self.landing_dir, self.staging_dir, self.build_db.parent,
-                       self.warehouse_db.parent, self.data_docs_dir):
+        for folder in (
+            self.landing_dir,
+            self.staging_dir,
+            self.build_db.parent,
+            self.warehouse_db.parent,
+            self.data_docs_dir,
+        ):
             if not is_remote(folder):
                 folder.mkdir(parents=True, exist_ok=True)
 
 
-def settings_from_env(inbox: str | Path | None = None, home: str | Path | None = None,
-                      workers: int | None = None, *, max_file_bytes: int | None = None,
-                      settle_seconds: float | None = None, batch_size: int | None = None,
-                      landing_url: str | None = None, staging_url: str | None = None,
-                      dask_scheduler: str | None = None) -> Settings:
+def settings_from_env(
+    inbox: str | Path | None = None,
+    home: str | Path | None = None,
+    workers: int | None = None,
+    *,
+    max_file_bytes: int | None = None,
+    settle_seconds: float | None = None,
+    batch_size: int | None = None,
+    landing_url: str | None = None,
+    staging_url: str | None = None,
+    dask_scheduler: str | None = None,
+) -> Settings:
     """Settings from arguments; one left out (None) is read from its variable in `ENV_VARS`, else
     defaults (inbox `data/inbox`, home `var`, workers: every core)."""
 

@@ -88,29 +88,72 @@ def run_on_cluster(inbox: Path, home: Path, workers: int, env: dict[str, str]) -
     services: list[subprocess.Popen] = []
     try:
         host, port = s3.get_host_and_port()
-        env = {**env, "AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_ACCESS_KEY_ID": "local",
-               "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
+        env = {
+            **env,
+            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
         os.environ.update(env)  # this process creates the bucket
         s3fs.S3FileSystem().mkdir(BUCKET)
         scheduler_file = logs / "scheduler.json"
-        services.append(_start([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                "--no-dashboard", "--scheduler-file", str(scheduler_file)],
-                               env, logs / "scheduler.log"))
+        services.append(
+            _start(
+                [
+                    str(BIN / "dask"),
+                    "scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--no-dashboard",
+                    "--scheduler-file",
+                    str(scheduler_file),
+                ],
+                env,
+                logs / "scheduler.log",
+            )
+        )
         _wait_for(scheduler_file.exists, "the Dask scheduler", services)
         address = json.loads(scheduler_file.read_text())["address"]
         for number in range(workers):
-            services.append(_start([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard",
-                                    "--local-directory", str(logs / "dask-scratch"),
-                                    "--name", f"worker-{number}"], env, logs / f"worker-{number}.log"))
+            services.append(
+                _start(
+                    [
+                        str(BIN / "dask"),
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--local-directory",
+                        str(logs / "dask-scratch"),
+                        "--name",
+                        f"worker-{number}",
+                    ],
+                    env,
+                    logs / f"worker-{number}.log",
+                )
+            )
         with Client(address, set_as_default=False) as client:
             _wait_for(lambda: len(client.nthreads()) >= workers, f"{workers} Dask workers", services)
-        print(f"S3 {env['AWS_ENDPOINT_URL']}/{BUCKET}, Dask scheduler {address}, {workers} worker process(es)",
-              flush=True)
-        job_env = {**env, "RW_LANDING_URL": f"s3://{BUCKET}/landing", "RW_STAGING_URL": f"s3://{BUCKET}/staging",
-                   "RW_DASK_SCHEDULER": address}
+        print(
+            f"S3 {env['AWS_ENDPOINT_URL']}/{BUCKET}, Dask scheduler {address}, {workers} worker process(es)", flush=True
+        )
+        job_env = {
+            **env,
+            "RW_LANDING_URL": f"s3://{BUCKET}/landing",
+            "RW_STAGING_URL": f"s3://{BUCKET}/staging",
+            "RW_DASK_SCHEDULER": address,
+        }
         started = time.monotonic()
-        job = subprocess.Popen([str(BIN / "research-warehouse"), "run", "--inbox", str(inbox), "--home", str(home)],
-                               env=job_env, stdout=subprocess.PIPE, text=True)
+        job = subprocess.Popen(
+            [str(BIN / "research-warehouse"), "run", "--inbox", str(inbox), "--home", str(home)],
+            env=job_env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         run_id = None
         for line in job.stdout:
             print(line, end="", flush=True)

@@ -22,8 +22,12 @@ def stated_values(raw_text: str) -> set[float]:
     """Every double `raw_text` states exactly: each number written in it, signed, times a power of ten a scale
     word or a basis point may apply (hundredth, one, thousand, 万, million, 亿, billion, trillion)."""
     numbers = [Decimal(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", raw_text.translate(_FULL_WIDTH))]
-    return {float(sign * n * Decimal(10) ** power) for n in numbers for power in (-2, 0, 3, 4, 6, 8, 9, 12)
-            for sign in (1, -1)}
+    return {
+        float(sign * n * Decimal(10) ** power)
+        for n in numbers
+        for power in (-2, 0, 3, 4, 6, 8, 9, 12)
+        for sign in (1, -1)
+    }
 
 
 _FULL_WIDTH = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}  # ［１２］ in a raw text reads as [12]

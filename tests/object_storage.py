@@ -21,8 +21,12 @@ def local_s3(bucket: str) -> Iterator[str]:
     endpoint = f"http://{host}:{port}"
     try:
         with pytest.MonkeyPatch.context() as patch:
-            for name, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "test",
-                                "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+            for name, value in {
+                "AWS_ENDPOINT_URL": endpoint,
+                "AWS_ACCESS_KEY_ID": "test",
+                "AWS_SECRET_ACCESS_KEY": "test",
+                "AWS_DEFAULT_REGION": "us-east-1",
+            }.items():
                 patch.setenv(name, value)
             s3fs.S3FileSystem.clear_instance_cache()  # a file system made for another endpoint is cached
             s3fs.S3FileSystem().mkdir(bucket)

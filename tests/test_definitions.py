@@ -33,7 +33,9 @@ def test_dbt_tests_are_asset_checks_on_the_marts_and_no_test_is_on_a_source():
     assert (AssetKey(["marts", "fct_rating"]), "unique_fct_rating_report_id") in checks
     assert (AssetKey(["marts", "dim_broker"]), "unique_dim_broker_broker_id") in checks
     assert {name for key, name in checks if key == AssetKey(["marts", "fct_claim"])} >= {
-        "unique_combination_fct_claim_report_id__claim_seq", "gx_marts_fct_claim"}
+        "unique_combination_fct_claim_report_id__claim_seq",
+        "gx_marts_fct_claim",
+    }
     assert not [name for key, name in checks if name.startswith("source_")]
 
 
@@ -46,6 +48,11 @@ def test_job_schedule_and_sensors_are_defined():
 
 
 def test_workspace_validates_with_the_dagster_cli():
-    result = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

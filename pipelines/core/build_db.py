@@ -31,14 +31,28 @@ QUARANTINED_ROWS = {
 LINEAGE_COLUMNS = "extractor_version VARCHAR, loaded_at TIMESTAMP"
 
 # audit.files, declared once: its DDL derives from it and `record_received` builds its rows with it.
-AUDIT_FILES = {"source_file": pl.String, "content_sha256": pl.String, "size_bytes": pl.Int64,
-               "received_at": pl.Datetime("us"), "status": pl.String, "reason": pl.String,
-               "report_id": pl.String, "mtime_ns": pl.Int64, "run_id": pl.String,
-               "updated_at": pl.Datetime("us")}
+AUDIT_FILES = {
+    "source_file": pl.String,
+    "content_sha256": pl.String,
+    "size_bytes": pl.Int64,
+    "received_at": pl.Datetime("us"),
+    "status": pl.String,
+    "reason": pl.String,
+    "report_id": pl.String,
+    "mtime_ns": pl.Int64,
+    "run_id": pl.String,
+    "updated_at": pl.Datetime("us"),
+}
 AUDIT_FILES_REQUIRED = ("source_file", "size_bytes", "received_at", "status", "mtime_ns")
 
-_DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT",
-                 pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN", pl.Datetime("us"): "TIMESTAMP"}
+_DUCKDB_TYPES = {
+    pl.String: "VARCHAR",
+    pl.Int32: "INTEGER",
+    pl.Int64: "BIGINT",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.Datetime("us"): "TIMESTAMP",
+}
 
 
 def duckdb_type(dtype: pl.DataType) -> str:
@@ -50,8 +64,9 @@ def duckdb_type(dtype: pl.DataType) -> str:
 
 def columns_ddl(columns: dict[str, pl.DataType], not_null: Sequence[str] = ()) -> str:
     """The column list of a DuckDB table holding frames of `columns`."""
-    return ", ".join(f"{name} {duckdb_type(dtype)}{' not null' if name in not_null else ''}"
-                     for name, dtype in columns.items())
+    return ", ".join(
+        f"{name} {duckdb_type(dtype)}{' not null' if name in not_null else ''}" for name, dtype in columns.items()
+    )
 
 
 def table_ddl(table: str, columns: dict[str, pl.DataType]) -> str:
@@ -118,18 +133,34 @@ def initialize(path: Path) -> None:
 def known_files(path: Path) -> tuple[set[tuple[str, int, int]], dict[str, str]]:
     """Files already received (name, size, mtime) and the first file of each landed content."""
     with connect(path, read_only=True) as con:
-        seen = {(f, s, m) for f, s, m in con.execute(
-            "select source_file, size_bytes, mtime_ns from audit.files").fetchall()}
-        first = dict(con.execute("""
+        seen = {
+            (f, s, m) for f, s, m in con.execute("select source_file, size_bytes, mtime_ns from audit.files").fetchall()
+        }
+        first = dict(
+            con.execute("""
             select content_sha256, arg_min(source_file, received_at) from audit.files
-            where content_sha256 is not null and status <> 'duplicate' group by 1""").fetchall())
+            where content_sha256 is not null and status <> 'duplicate' group by 1""").fetchall()
+        )
     return seen, first
 
 
 def record_received(path: Path, files: Iterable[ReceivedFile], run_id: str) -> None:
     """Append newly received files to `audit.files`."""
-    rows = [(f.source_file, f.content_sha256, f.size_bytes, f.received_at, f.status, f.reason,
-             f.report_id, f.mtime_ns, run_id, f.received_at) for f in files]
+    rows = [
+        (
+            f.source_file,
+            f.content_sha256,
+            f.size_bytes,
+            f.received_at,
+            f.status,
+            f.reason,
+            f.report_id,
+            f.mtime_ns,
+            run_id,
+            f.received_at,
+        )
+        for f in files
+    ]
     if not rows:
         return
     # One insert from Arrow: executemany runs one statement per row, about 2 ms each.
@@ -142,17 +173,26 @@ def record_received(path: Path, files: Iterable[ReceivedFile], run_id: str) -> N
 def pending_extraction(path: Path, extractor_version: str) -> list[tuple[str, str]]:
     """(report_id, content_sha256) of landed reports not yet extracted by this extractor version."""
     with connect(path, read_only=True) as con:
-        return con.execute("""
+        return con.execute(
+            """
             select distinct f.report_id, f.content_sha256 from audit.files f
             where f.status = ?
                or (f.status = ? and not exists (
                     select 1 from raw.reports r
                     where r.report_id = f.report_id and r.extractor_version = ?))
-            order by 1""", [RECEIVED, LOADED, extractor_version]).fetchall()
+            order by 1""",
+            [RECEIVED, LOADED, extractor_version],
+        ).fetchall()
 
 
-def load_batches(path: Path, folders: Sequence[Path], texts_file: str, extractor_version: str,
-                 loaded_at: datetime, quarantined_rows_file: str) -> tuple[int, int, int]:
+def load_batches(
+    path: Path,
+    folders: Sequence[Path],
+    texts_file: str,
+    extractor_version: str,
+    loaded_at: datetime,
+    quarantined_rows_file: str,
+) -> tuple[int, int, int]:
     """Replace the raw rows of the staged batches' reports and settle their files, in one transaction.
 
     Each folder holds one Parquet file per frame of `schema.FRAMES` plus `texts_file` and
@@ -170,34 +210,50 @@ def load_batches(path: Path, folders: Sequence[Path], texts_file: str, extractor
     with connect(path) as con:
         con.begin()
         con.execute("create temp table batch_failures as select * from read_parquet(?)", [files("failures.parquet")])
-        con.execute("""create temp table batch_ids as
+        con.execute(
+            """create temp table batch_ids as
                        select report_id from read_parquet(?) union all select report_id from batch_failures""",
-                    [files("reports.parquet")])
+            [files("reports.parquet")],
+        )
         tables = [(f"raw.{name}", files(f"{name}.parquet")) for name in RAW_TABLES] + [
-            ("raw.report_texts", files(texts_file)), ("audit.quarantined_rows", files(quarantined_rows_file))]
+            ("raw.report_texts", files(texts_file)),
+            ("audit.quarantined_rows", files(quarantined_rows_file)),
+        ]
         for name, parquet in tables:
             con.execute(f"delete from {name} where report_id in (select report_id from batch_ids)")
-            con.execute(f"""insert into {name} by name
+            con.execute(
+                f"""insert into {name} by name
                             select *, ?::varchar as extractor_version, ?::timestamp as loaded_at
-                            from read_parquet(?)""", [extractor_version, loaded_at, parquet])
-        con.execute("""
+                            from read_parquet(?)""",
+                [extractor_version, loaded_at, parquet],
+            )
+        con.execute(
+            """
             update audit.files set status = ?, reason = null, updated_at = ?
             where status in (?, ?) and report_id in (select report_id from raw.reports)
               and report_id in (select report_id from batch_ids)""",
-                    [LOADED, loaded_at, RECEIVED, LOADED])
-        con.execute("""
+            [LOADED, loaded_at, RECEIVED, LOADED],
+        )
+        con.execute(
+            """
             update audit.files f set status = ?, reason = b.reason, updated_at = ?
             from batch_failures b where f.report_id = b.report_id and f.status in (?, ?)""",
-                    [QUARANTINED, loaded_at, RECEIVED, LOADED])
+            [QUARANTINED, loaded_at, RECEIVED, LOADED],
+        )
         # A duplicate of quarantined content carries the same reason (its report_id stays); a
         # duplicate of loaded content has none, also when an earlier extraction had quarantined it.
-        con.execute("""
+        con.execute(
+            """
             update audit.files f set reason = (select b.reason from batch_failures b where b.report_id = f.report_id)
-            where f.status = ? and f.report_id in (select report_id from batch_ids)""", [DUPLICATE])
-        counts = con.execute("""select (select count(*) from batch_ids) - (select count(*) from batch_failures),
+            where f.status = ? and f.report_id in (select report_id from batch_ids)""",
+            [DUPLICATE],
+        )
+        counts = con.execute(
+            """select (select count(*) from batch_ids) - (select count(*) from batch_failures),
                                        (select count(*) from batch_failures),
                                        (select count(*) from read_parquet(?))""",
-                             [files(quarantined_rows_file)]).fetchone()
+            [files(quarantined_rows_file)],
+        ).fetchone()
         con.execute("drop table batch_failures; drop table batch_ids")
         con.commit()
     return counts
@@ -206,21 +262,27 @@ def load_batches(path: Path, folders: Sequence[Path], texts_file: str, extractor
 def quarantined_files(path: Path) -> list[tuple[str, str, datetime]]:
     """(source_file, reason, received_at) of every quarantined file, newest first."""
     with connect(path, read_only=True) as con:
-        return con.execute("""
+        return con.execute(
+            """
             select source_file, reason, received_at from audit.files where status = ?
-            order by received_at desc, source_file""", [QUARANTINED]).fetchall()
+            order by received_at desc, source_file""",
+            [QUARANTINED],
+        ).fetchall()
 
 
 def quarantined_rows(path: Path) -> list[tuple[str, str, str, str, str, str, datetime]]:
     """(source_file, report_id, table_name, expectation, reason, row_json, loaded_at) of every row held
     aside from a loaded report, by report and table."""
     with connect(path, read_only=True) as con:
-        return con.execute("""
+        return con.execute(
+            """
             select f.source_file, q.report_id, q.table_name, q.expectation, q.reason, q.row_json, q.loaded_at
             from audit.quarantined_rows q
             join (select report_id, min(source_file) as source_file from audit.files
                   where status = ? group by 1) f using (report_id)
-            order by q.loaded_at desc, f.source_file, q.table_name""", [LOADED]).fetchall()
+            order by q.loaded_at desc, f.source_file, q.table_name""",
+            [LOADED],
+        ).fetchall()
 
 
 def requeue_quarantined(path: Path) -> tuple[int, int]:
@@ -228,13 +290,18 @@ def requeue_quarantined(path: Path) -> tuple[int, int]:
     that have rows held aside (their held rows are replaced when they load again).
     Returns (files, reports with held rows)."""
     with connect(path) as con:
-        files = con.execute("""
+        files = con.execute(
+            """
             update audit.files set status = ?, reason = null, updated_at = now()
-            where status = ? and content_sha256 is not null""", [RECEIVED, QUARANTINED]).fetchone()[0]
-        reports = con.execute("""
+            where status = ? and content_sha256 is not null""",
+            [RECEIVED, QUARANTINED],
+        ).fetchone()[0]
+        reports = con.execute(
+            """
             update audit.files set status = ?, updated_at = now()
             where status = ? and report_id in (select report_id from audit.quarantined_rows)""",
-                              [RECEIVED, LOADED]).fetchone()[0]
+            [RECEIVED, LOADED],
+        ).fetchone()[0]
     return files, reports
 
 
@@ -244,7 +311,9 @@ def requeue_all(path: Path) -> int:
     Quarantined reports go back too, so the result is what a fresh run with this extractor gives.
     """
     with connect(path) as con:
-        return con.execute("""
+        return con.execute(
+            """
             update audit.files set status = ?, reason = null, updated_at = now()
             where status = ? or (status = ? and content_sha256 is not null)""",
-                           [RECEIVED, LOADED, QUARANTINED]).fetchone()[0]
+            [RECEIVED, LOADED, QUARANTINED],
+        ).fetchone()[0]

@@ -28,23 +28,32 @@ class Descriptions:
         return self.tables.get((schema, table)) or self.glossary.get(f"table__{schema}_{table}", "")
 
     def column(self, schema: str, table: str, column: str) -> str:
-        return (self.columns.get((schema, table), {}).get(column) or self.glossary.get(f"column__{column}")
-                or self.elsewhere.get(column, ""))
+        return (
+            self.columns.get((schema, table), {}).get(column)
+            or self.glossary.get(f"column__{column}")
+            or self.elsewhere.get(column, "")
+        )
 
 
 def from_manifest(manifest_path: Path) -> Descriptions:
     """The descriptions of every model, seed, snapshot and source of a dbt manifest, by relation."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     descriptions = Descriptions()
-    nodes = [node for node in [*manifest["nodes"].values(), *manifest["sources"].values()]
-             if node["resource_type"] in ("model", "seed", "snapshot", "source")]
+    nodes = [
+        node
+        for node in [*manifest["nodes"].values(), *manifest["sources"].values()]
+        if node["resource_type"] in ("model", "seed", "snapshot", "source")
+    ]
     # Where a column is first described: the marts (dimensions before facts), then everything else.
     nodes.sort(key=lambda node: (node["schema"] != "marts", not node["name"].startswith("dim_"), node["unique_id"]))
     for node in nodes:
         relation = (node["schema"], node.get("identifier") or node.get("alias") or node["name"])
         descriptions.tables[relation] = " ".join(node.get("description", "").split())
-        descriptions.columns[relation] = {name: " ".join(column["description"].split())
-                                          for name, column in node["columns"].items() if column.get("description")}
+        descriptions.columns[relation] = {
+            name: " ".join(column["description"].split())
+            for name, column in node["columns"].items()
+            if column.get("description")
+        }
         for name, text in descriptions.columns[relation].items():
             descriptions.elsewhere.setdefault(name, text)
     for doc in manifest.get("docs", {}).values():
@@ -57,20 +66,25 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def write_comments(con: duckdb.DuckDBPyConnection, catalog: str, schemas: tuple[str, ...],
-                   descriptions: Descriptions) -> list[str]:
+def write_comments(
+    con: duckdb.DuckDBPyConnection, catalog: str, schemas: tuple[str, ...], descriptions: Descriptions
+) -> list[str]:
     """COMMENT ON every table and column of `schemas` in the attached `catalog`; returns the columns
     (schema.table.column) left without a description."""
     undescribed = []
-    tables = con.execute("""select schema_name, table_name from duckdb_tables()
+    tables = con.execute(
+        """select schema_name, table_name from duckdb_tables()
                             where database_name = ? and schema_name in ? order by 1, 2""",
-                         [catalog, list(schemas)]).fetchall()
+        [catalog, list(schemas)],
+    ).fetchall()
     for schema, table in tables:
         name = f'"{catalog}"."{schema}"."{table}"'
         con.execute(f"comment on table {name} is {_literal(descriptions.table(schema, table))}")
-        for (column,) in con.execute("""select column_name from duckdb_columns()
+        for (column,) in con.execute(
+            """select column_name from duckdb_columns()
                                         where database_name = ? and schema_name = ? and table_name = ?""",
-                                     [catalog, schema, table]).fetchall():
+            [catalog, schema, table],
+        ).fetchall():
             text = descriptions.column(schema, table, column)
             if not text:
                 undescribed.append(f"{schema}.{table}.{column}")

@@ -29,26 +29,22 @@ DEFAULT_DOCS_PORT = 8580
 VENDORED = {
     "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "bootstrap.min.css",
     "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "bootstrap.min.js",
-    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
-        "bootstrap-prefers-dark.min.css",
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css": "bootstrap-prefers-dark.min.css",
     "https://code.jquery.com/jquery-3.7.1.min.js": "jquery.min.js",
     "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "popper.min.js",
     "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table.min.css",
     "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table.min.js",
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
-        "bootstrap-table-filter-control.min.css",
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
-        "bootstrap-table-filter-control.min.css",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
-        "bootstrap-table-filter-control.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
-        "bootstrap-datepicker.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
-        "bootstrap-datepicker.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css": "bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": "bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": "bootstrap-table-filter-control.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": "bootstrap-datepicker.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": "bootstrap-datepicker.min.js",
     "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "fontawesome/css/all.min.css",
 }
 _DROPPED_SCRIPT = re.compile(r'<script[^>]*src="https://cdn\.jsdelivr\.net/npm/vega[^"]*"[^>]*>\s*</script>\s*')
-_GX_WEB_ASSET = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/([\w.-]+?)(\?[^\"')]*)?(?=[\"')])")
+_GX_WEB_ASSET = re.compile(
+    r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/([\w.-]+?)(\?[^\"')]*)?(?=[\"')])"
+)
 _STATIC_REF = re.compile(r"""(["'(])((?:\.\./)*|\./)static/""")
 _REMOTE_REF = re.compile(r"""(?:src|href)=["'](https?://[^"']+)""")
 
@@ -96,8 +92,9 @@ def build_run_site(data_docs_dir: Path, run_id: str) -> Path | None:
 def _shared_assets(site_dir: Path, assets_dir: Path) -> None:
     """The vendored files and GX's static folder, once for every run."""
     if not (assets_dir / "vendor").exists():
-        shutil.copytree(VENDORED_DIR, assets_dir / "vendor", ignore=shutil.ignore_patterns("README.md"),
-                        dirs_exist_ok=True)
+        shutil.copytree(
+            VENDORED_DIR, assets_dir / "vendor", ignore=shutil.ignore_patterns("README.md"), dirs_exist_ok=True
+        )
     static = site_dir / "static"
     if static.exists():
         if not (assets_dir / "static").exists():
@@ -137,17 +134,23 @@ def make_offline(site_dir: Path, assets_dir: Path) -> None:
 
 def prune(data_docs_dir: Path, keep_count: int, *, keep: str) -> list[Path]:
     """Remove the folders of all but the newest `keep_count` runs (never `keep`); returns what went."""
-    runs = sorted((folder for folder in data_docs_dir.iterdir()
-                   if folder.is_dir() and folder.name != keep and (folder / "site").is_dir()),
-                  key=lambda folder: folder.stat().st_mtime, reverse=True)
-    removed = runs[keep_count - 1:]
+    runs = sorted(
+        (
+            folder
+            for folder in data_docs_dir.iterdir()
+            if folder.is_dir() and folder.name != keep and (folder / "site").is_dir()
+        ),
+        key=lambda folder: folder.stat().st_mtime,
+        reverse=True,
+    )
+    removed = runs[keep_count - 1 :]
     for folder in removed:
         shutil.rmtree(folder, ignore_errors=True)
     return removed
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args) -> None:
         pass  # a line per file request drowns the one line that says where the docs are
 
 

@@ -83,8 +83,10 @@ def _land_bytes(source: Path, landing_dir: Location) -> tuple[str, int]:
     landing_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    with (source.open("rb") as src,
-          tempfile.NamedTemporaryFile(dir=landing_dir, prefix=INCOMING_PREFIX, delete=False) as tmp):
+    with (
+        source.open("rb") as src,
+        tempfile.NamedTemporaryFile(dir=landing_dir, prefix=INCOMING_PREFIX, delete=False) as tmp,
+    ):
         try:
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
@@ -143,11 +145,13 @@ def receive_inbox(
     for entry in _inbox_entries(inbox):
         source_file = display_name(entry.relative_to(inbox))
         try:
-            item = _receive_one(entry, inbox, source_file, landing_dir, known_files, known_content,
-                                max_file_bytes, settle_seconds, now)
+            item = _receive_one(
+                entry, inbox, source_file, landing_dir, known_files, known_content, max_file_bytes, settle_seconds, now
+            )
         except OSError as error:  # vanished or unreadable between listing and reading
-            item = ReceivedFile(source_file, None, 0, 0, now, QUARANTINED,
-                                f"file could not be read: {error.strerror or error}", None)
+            item = ReceivedFile(
+                source_file, None, 0, 0, now, QUARANTINED, f"file could not be read: {error.strerror or error}", None
+            )
         if item is not None:
             received.append(item)
     if received and not remote:  # an upload is durable once it returned
@@ -155,9 +159,17 @@ def receive_inbox(
     return received
 
 
-def _receive_one(entry: Path, inbox: Path, source_file: str, landing_dir: Location,
-                 known_files: set[tuple[str, int, int]], known_content: dict[str, str],
-                 max_file_bytes: int, settle_seconds: float, now: datetime) -> ReceivedFile | None:
+def _receive_one(
+    entry: Path,
+    inbox: Path,
+    source_file: str,
+    landing_dir: Location,
+    known_files: set[tuple[str, int, int]],
+    known_content: dict[str, str],
+    max_file_bytes: int,
+    settle_seconds: float,
+    now: datetime,
+) -> ReceivedFile | None:
     def quarantined(reason: str, size: int = 0, mtime_ns: int = 0) -> ReceivedFile | None:
         if (source_file, size, mtime_ns) in known_files:
             return None
@@ -176,14 +188,16 @@ def _receive_one(entry: Path, inbox: Path, source_file: str, landing_dir: Locati
     if now.timestamp() - info.st_mtime < settle_seconds:
         return None  # may still be being written
     if info.st_size > max_file_bytes:
-        return quarantined(f"file is {info.st_size} bytes, over the limit of {max_file_bytes} bytes; not read",
-                           info.st_size, info.st_mtime_ns)
+        return quarantined(
+            f"file is {info.st_size} bytes, over the limit of {max_file_bytes} bytes; not read",
+            info.st_size,
+            info.st_mtime_ns,
+        )
     sha, size = _land_bytes(entry, landing_dir)
     report_id = report_id_for(sha)
     first = known_content.get(sha)
     if first is not None:
-        return ReceivedFile(source_file, sha, size, info.st_mtime_ns, now, DUPLICATE,
-                            None, report_id)
+        return ReceivedFile(source_file, sha, size, info.st_mtime_ns, now, DUPLICATE, None, report_id)
     known_content[sha] = source_file
     return ReceivedFile(source_file, sha, size, info.st_mtime_ns, now, RECEIVED, None, report_id)
 
@@ -200,8 +214,10 @@ def inbox_problem(inbox: Path) -> str | None:
     """Why `inbox` cannot be received (missing, not a folder, unreadable), or None when it can. A run on
     such an inbox must fail: receiving nothing from it would publish the warehouse as if all were well."""
     if not inbox.exists():
-        return (f"the inbox {inbox} does not exist: create it and put reports in it, or point RW_INBOX "
-                "(`research-warehouse run --inbox DIR`) at the folder reports arrive in")
+        return (
+            f"the inbox {inbox} does not exist: create it and put reports in it, or point RW_INBOX "
+            "(`research-warehouse run --inbox DIR`) at the folder reports arrive in"
+        )
     if not inbox.is_dir():
         return f"the inbox {inbox} is not a folder: point RW_INBOX at the folder reports arrive in"
     if not os.access(inbox, os.R_OK | os.X_OK):

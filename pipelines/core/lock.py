@@ -39,15 +39,16 @@ def exclusive_run(lock_file: Path) -> Iterator[None]:
         yield
         return
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_file, "a+")
+    handle = open(lock_file, "a+")  # noqa: SIM115 -- held open for the whole run: closing it releases the lock
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
-            raise RunInProgress(f"another run is in progress on {lock_file.parent} (pid {holder}); "
-                                "try again when it has finished") from None
+            raise RunInProgress(
+                f"another run is in progress on {lock_file.parent} (pid {holder}); try again when it has finished"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

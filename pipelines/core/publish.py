@@ -31,8 +31,12 @@ DELTA_COLUMNS = ("report_id", "built_at")
 
 
 # The headline counts of a published warehouse: name -> table.
-TOTALS = {"reports": "marts.dim_report", "claims": "marts.fct_claim", "metrics": "marts.fct_metric",
-          "ratings": "marts.fct_rating"}
+TOTALS = {
+    "reports": "marts.dim_report",
+    "claims": "marts.fct_claim",
+    "metrics": "marts.fct_metric",
+    "ratings": "marts.fct_rating",
+}
 
 
 def warehouse_totals(warehouse_db: Path) -> dict[str, int]:
@@ -58,10 +62,12 @@ def _escape(path: Path) -> str:
 def _columns(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """(schema, table) -> [(column, type)] of the published schemas of one attached database."""
     tables: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for schema_name, table, column, data_type in con.execute("""
+    for schema_name, table, column, data_type in con.execute(
+        """
             select table_schema, table_name, column_name, data_type from information_schema.columns
             where table_catalog = ? and table_schema in ? order by table_schema, table_name, ordinal_position""",
-                                                             [catalog, list(PUBLISHED_SCHEMAS)]).fetchall():
+        [catalog, list(PUBLISHED_SCHEMAS)],
+    ).fetchall():
         tables.setdefault((schema_name, table), []).append((column, data_type))
     return tables
 
@@ -69,17 +75,21 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple[str, st
 def _apply_delta(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Bring `published.<name>` to `build.<name>` for a table built per report and stamped with built_at."""
     since = con.execute(f"select max(built_at) from published.{name}").fetchone()[0]
-    con.execute(f"""
+    con.execute(
+        f"""
         create temp table changed_reports as
         select distinct report_id from build.{name} where built_at > coalesce(?::timestamp, '-infinity'::timestamp)""",
-                [since])
+        [since],
+    )
     # Rows of rebuilt reports are replaced; rows of reports no longer in the build are dropped.
     con.execute(f"""
         delete from published.{name} p
         where p.report_id in (select report_id from changed_reports)
            or not exists (select 1 from build.{name} b where b.report_id = p.report_id)""")
-    con.execute(f"insert into published.{name} select * from build.{name} "
-                f"where report_id in (select report_id from changed_reports)")
+    con.execute(
+        f"insert into published.{name} select * from build.{name} "
+        f"where report_id in (select report_id from changed_reports)"
+    )
     con.execute("drop table changed_reports")
 
 
@@ -94,7 +104,7 @@ def _write(con: duckdb.DuckDBPyConnection, incremental: bool) -> None:
     built, published = _columns(con, "build"), (_columns(con, "published") if incremental else {})
     for schema_name in PUBLISHED_SCHEMAS:
         con.execute(f"create schema if not exists published.{_quote(schema_name)}")
-    for (schema_name, table) in sorted(published.keys() - built.keys()):  # dropped from the build
+    for schema_name, table in sorted(published.keys() - built.keys()):  # dropped from the build
         con.execute(f"drop table published.{_quote(schema_name)}.{_quote(table)}")
     for key, columns in sorted(built.items()):
         name = f"{_quote(key[0])}.{_quote(key[1])}"
@@ -122,8 +132,9 @@ def _attach_copy_of_previous(con: duckdb.DuckDBPyConnection, warehouse_db: Path,
     return False
 
 
-def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None,
-            descriptions: Descriptions | None = None) -> Path:
+def publish(
+    build_db: Path, warehouse_db: Path, *, run_id: str | None = None, descriptions: Descriptions | None = None
+) -> Path:
     """Write the BI-facing schemas of `build_db` to `warehouse_db` via copy, update, rename.
 
     With `run_id`, that run is marked published in the new file's `audit.runs` before the rename, so
@@ -146,8 +157,10 @@ def publish(build_db: Path, warehouse_db: Path, *, run_id: str | None = None,
             if descriptions is not None:
                 write_comments(con, "published", PUBLISHED_SCHEMAS, descriptions)
             if run_id is not None:
-                con.execute("update published.audit.runs set published = true, outcome = ? where run_id = ?",
-                            [PUBLISHED, run_id])
+                con.execute(
+                    "update published.audit.runs set published = true, outcome = ? where run_id = ?",
+                    [PUBLISHED, run_id],
+                )
             con.execute("commit")
             con.execute("checkpoint published")  # the copy's free blocks are reused, so it does not grow
             con.execute("detach published")

@@ -35,8 +35,9 @@ def code_fingerprint(manifest_path: Path, suites_dir: Path, extractor_version: s
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     digest = hashlib.sha256(extractor_version.encode())
     for unique_id, node in sorted(manifest["nodes"].items()):
-        digest.update(json.dumps([unique_id, node.get("checksum"), node.get("config")], sort_keys=True,
-                                 default=str).encode())
+        digest.update(
+            json.dumps([unique_id, node.get("checksum"), node.get("config")], sort_keys=True, default=str).encode()
+        )
     for unique_id, macro in sorted(manifest["macros"].items()):
         if macro.get("package_name") == manifest["metadata"].get("project_name"):
             digest.update(f"{unique_id}\0{macro.get('macro_sql')}".encode())
@@ -45,8 +46,9 @@ def code_fingerprint(manifest_path: Path, suites_dir: Path, extractor_version: s
     return digest.hexdigest()
 
 
-def warehouse_is_current(build_db: Path, warehouse_db: Path, run_id: str, fingerprint: str,
-                         extractor_version: str) -> bool:
+def warehouse_is_current(
+    build_db: Path, warehouse_db: Path, run_id: str, fingerprint: str, extractor_version: str
+) -> bool:
     """True when this run has nothing to build: the published warehouse was built from the same code, and
     since the run that published it no file was received (this run included) and none awaits extraction."""
     if not warehouse_db.exists():
@@ -56,17 +58,21 @@ def warehouse_is_current(build_db: Path, warehouse_db: Path, run_id: str, finger
                               order by started_at desc limit 1""").fetchone()
         if last is None or last[1] != fingerprint:
             return False
-        received_since = con.execute("""
+        received_since = con.execute(
+            """
             select count(*) from audit.files f join audit.runs r using (run_id)
-            where r.started_at > ? or r.run_id = ?""", [last[0], run_id]).fetchone()[0]
+            where r.started_at > ? or r.run_id = ?""",
+            [last[0], run_id],
+        ).fetchone()[0]
     return received_since == 0 and not pending_extraction(build_db, extractor_version)
 
 
 def code_changed_since_published(build_db: Path, run_id: str) -> bool:
     """Whether this run's code differs from that of the last published build (False before any)."""
     with connect(build_db, read_only=True) as con:
-        last = con.execute("select code_fingerprint from audit.runs where published "
-                           "order by started_at desc limit 1").fetchone()
+        last = con.execute(
+            "select code_fingerprint from audit.runs where published order by started_at desc limit 1"
+        ).fetchone()
         this = con.execute("select code_fingerprint from audit.runs where run_id = ?", [run_id]).fetchone()
     return last is not None and this is not None and last[0] != this[0]
 
@@ -76,8 +82,14 @@ def is_open(record: dict) -> bool:
     return record["outcome"] in (RUNNING, PUBLISHING)
 
 
-def open_run(build_db: Path, run_id: str, started_at: datetime, extractor_version: str,
-             warehouse_db: Path, fingerprint: str | None = None) -> None:
+def open_run(
+    build_db: Path,
+    run_id: str,
+    started_at: datetime,
+    extractor_version: str,
+    warehouse_db: Path,
+    fingerprint: str | None = None,
+) -> None:
     """Record that a run started, and close the records of runs that were killed before they ended.
 
     The caller holds the run lock, so any other run still marked `running` is no longer running, and
@@ -85,20 +97,27 @@ def open_run(build_db: Path, run_id: str, started_at: datetime, extractor_versio
     """
     published = _published_run_ids(warehouse_db)
     with connect(build_db) as con:
-        con.execute("update audit.runs set published = true, outcome = ? where outcome = ? and run_id in ?",
-                    [PUBLISHED, PUBLISHING, published or [""]])
-        con.execute("update audit.runs set outcome = ? where outcome in (?, ?) and run_id <> ?",
-                    [INTERRUPTED, RUNNING, PUBLISHING, run_id])
-        con.execute("""
+        con.execute(
+            "update audit.runs set published = true, outcome = ? where outcome = ? and run_id in ?",
+            [PUBLISHED, PUBLISHING, published or [""]],
+        )
+        con.execute(
+            "update audit.runs set outcome = ? where outcome in (?, ?) and run_id <> ?",
+            [INTERRUPTED, RUNNING, PUBLISHING, run_id],
+        )
+        con.execute(
+            """
             insert into audit.runs (run_id, started_at, published, extractor_version, outcome, code_fingerprint)
             values (?, ?, false, ?, ?, ?) on conflict (run_id) do nothing""",
-                    [run_id, started_at, extractor_version, RUNNING, fingerprint])
+            [run_id, started_at, extractor_version, RUNNING, fingerprint],
+        )
 
 
 def close_run(build_db: Path, run_id: str, finished_at: datetime, *, published: bool, outcome: str) -> None:
     """Fill in the run's counts and outcome (`published`, or why not)."""
     with connect(build_db) as con:
-        con.execute("""
+        con.execute(
+            """
             update audit.runs set finished_at = ?, published = ?, outcome = ?,
                 files_received = (select count(*) from audit.files where run_id = ?),
                 reports_loaded = (select count(distinct report_id) from audit.files
@@ -107,7 +126,8 @@ def close_run(build_db: Path, run_id: str, finished_at: datetime, *, published: 
                 rows_quarantined = (select count(*) from audit.quarantined_rows where loaded_at >= (
                                         select started_at from audit.runs where run_id = ?))
             where run_id = ?""",
-                    [finished_at, published, outcome, run_id, run_id, LOADED, run_id, QUARANTINED, run_id, run_id])
+            [finished_at, published, outcome, run_id, run_id, LOADED, run_id, QUARANTINED, run_id, run_id],
+        )
 
 
 def close_unpublished(build_db: Path, data_docs_dir: Path, run_id: str, *, otherwise: str) -> str:
@@ -132,4 +152,4 @@ def run_record(build_db: Path, run_id: str) -> dict | None:
     with connect(build_db, read_only=True) as con:
         cursor = con.execute("select * from audit.runs where run_id = ?", [run_id])
         row = cursor.fetchone()
-        return None if row is None else dict(zip([d[0] for d in cursor.description], row))
+        return None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=False))

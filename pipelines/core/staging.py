@@ -99,22 +99,27 @@ def _quarantine(frames: dict[str, pl.DataFrame], reasons: dict[str, str]) -> dic
     if not reasons:
         return frames
     ids = pl.Series(list(reasons))
-    kept = {name: frame.filter(~pl.col("report_id").is_in(ids.implode()))
-            for name, frame in frames.items() if name != "failures"}
-    new_failures = pl.DataFrame({"report_id": list(reasons), "reason": list(reasons.values())},
-                                schema=schema.FAILURES)
+    kept = {
+        name: frame.filter(~pl.col("report_id").is_in(ids.implode()))
+        for name, frame in frames.items()
+        if name != "failures"
+    }
+    new_failures = pl.DataFrame({"report_id": list(reasons), "reason": list(reasons.values())}, schema=schema.FAILURES)
     kept["failures"] = pl.concat([frames["failures"], new_failures])
     return kept
 
 
 def _failed(outcomes: list[validation.ExpectationOutcome]) -> tuple[str, str]:
     """(expectation, reason) of a held row: the expectations it failed and why they exist."""
-    return ("; ".join(f"{o.suite}: {o.expectation}" for o in outcomes),
-            "; ".join(dict.fromkeys(o.why for o in outcomes)))
+    return (
+        "; ".join(f"{o.suite}: {o.expectation}" for o in outcomes),
+        "; ".join(dict.fromkeys(o.why for o in outcomes)),
+    )
 
 
-def _hold_rows(frames: dict[str, pl.DataFrame],
-               failing: dict[str, dict[int, list[validation.ExpectationOutcome]]]) -> tuple[dict, pl.DataFrame]:
+def _hold_rows(
+    frames: dict[str, pl.DataFrame], failing: dict[str, dict[int, list[validation.ExpectationOutcome]]]
+) -> tuple[dict, pl.DataFrame]:
     """Move the failing rows (row numbers as validated) out of their frames into quarantined rows.
 
     A held claim takes the rows that hang off it (those with its `claim_seq`: metrics, entity
@@ -126,25 +131,34 @@ def _hold_rows(frames: dict[str, pl.DataFrame],
         rows = failing.get(f"raw.{frame_name}")
         if not rows:
             continue
-        failed = pl.DataFrame([(number, *_failed(outcomes)) for number, outcomes in rows.items()], orient="row",
-                              schema={row: pl.UInt32, "expectation": pl.String, "reason": pl.String})
+        failed = pl.DataFrame(
+            [(number, *_failed(outcomes)) for number, outcomes in rows.items()],
+            orient="row",
+            schema={row: pl.UInt32, "expectation": pl.String, "reason": pl.String},
+        )
         numbered = validation.number_rows(frames[frame_name])
         held.append((frame_name, numbered.join(failed, on=row, maintain_order="left").drop(row)))
         kept[frame_name] = numbered.filter(~pl.col(row).is_in(failed[row].implode())).drop(row)
     held_claims = dict(held).get("claims")
     if held_claims is not None:
-        because = held_claims.select(*CLAIM_KEY, "expectation",
-                                     ("its claim was held aside: " + pl.col("reason")).alias("reason"))
+        because = held_claims.select(
+            *CLAIM_KEY, "expectation", ("its claim was held aside: " + pl.col("reason")).alias("reason")
+        )
         because = because.unique(subset=list(CLAIM_KEY), keep="first", maintain_order=True)
         for frame_name in validation.RAW_SUITES:
             if frame_name != "claims" and "claim_seq" in schema.FRAMES[frame_name]:
                 held.append((frame_name, kept[frame_name].join(because, on=list(CLAIM_KEY), maintain_order="left")))
-                kept[frame_name] = kept[frame_name].join(because, on=list(CLAIM_KEY), how="anti",
-                                                         maintain_order="left")
-    as_rows = [rows.select(validation.REPORT_ID, pl.lit(f"raw.{name}").alias("table_name"),
-                           pl.struct(pl.exclude("expectation", "reason")).struct.json_encode().alias("row_json"),
-                           "expectation", "reason")
-               for name, rows in held]
+                kept[frame_name] = kept[frame_name].join(because, on=list(CLAIM_KEY), how="anti", maintain_order="left")
+    as_rows = [
+        rows.select(
+            validation.REPORT_ID,
+            pl.lit(f"raw.{name}").alias("table_name"),
+            pl.struct(pl.exclude("expectation", "reason")).struct.json_encode().alias("row_json"),
+            "expectation",
+            "reason",
+        )
+        for name, rows in held
+    ]
     quarantined_rows = pl.concat(as_rows) if as_rows else pl.DataFrame(schema=build_db.QUARANTINED_ROWS)
     return kept, quarantined_rows.cast(build_db.QUARANTINED_ROWS)
 
@@ -166,8 +180,13 @@ def batch_dir(staging_dir: Location, number: int) -> Location:
     return staging_dir / f"batch-{number:06d}"
 
 
-def extract_batch(landing_dir: Location, staging_dir: Location, number: int, pending: list[tuple[str, str]],
-                  validate_rows: bool = True) -> BatchResult:
+def extract_batch(
+    landing_dir: Location,
+    staging_dir: Location,
+    number: int,
+    pending: list[tuple[str, str]],
+    validate_rows: bool = True,
+) -> BatchResult:
     """Decode, extract, validate and stage one batch of reports (runs in a worker process).
 
     Row-level expectations run here, per batch and before loading, so one bad row never blocks the
@@ -175,8 +194,7 @@ def extract_batch(landing_dir: Location, staging_dir: Location, number: int, pen
     over the workers with the extraction.
     """
     texts, decode_failures = _decode_batch(landing_dir, pending)
-    frames = _quarantine(extract_reports((report_id, text) for report_id, _, text in texts),
-                         dict(decode_failures))
+    frames = _quarantine(extract_reports((report_id, text) for report_id, _, text in texts), dict(decode_failures))
     text_frame = pl.DataFrame(texts, schema=build_db.TEXTS, orient="row")
     validations = validation.validate_extraction(frames, text_frame) if validate_rows else []
     outcomes = validation.outcomes_of(validations)
@@ -187,10 +205,15 @@ def extract_batch(landing_dir: Location, staging_dir: Location, number: int, pen
     text_frame = text_frame.filter(pl.col("report_id").is_in(loaded_ids))
     # A report quarantined whole keeps no held rows: it is in audit.files with its reason instead.
     quarantined_rows = quarantined_rows.filter(pl.col("report_id").is_in(loaded_ids))
-    _write_batch(batch_dir(staging_dir, number),
-                 {**{f"{name}.parquet": frame for name, frame in frames.items()}, TEXTS_FILE: text_frame,
-                  QUARANTINED_ROWS_FILE: quarantined_rows})
-    quarantined = dict(zip(frames["failures"]["report_id"], frames["failures"]["reason"]))
+    _write_batch(
+        batch_dir(staging_dir, number),
+        {
+            **{f"{name}.parquet": frame for name, frame in frames.items()},
+            TEXTS_FILE: text_frame,
+            QUARANTINED_ROWS_FILE: quarantined_rows,
+        },
+    )
+    quarantined = dict(zip(frames["failures"]["report_id"], frames["failures"]["reason"], strict=False))
     return BatchResult(number, frames["reports"].height, quarantined, quarantined_rows.height, validations)
 
 
@@ -206,8 +229,9 @@ def _write_batch(folder: Location, files: dict[str, pl.DataFrame]) -> None:
     (folder / COMPLETE_MARKER).write_bytes(b"")
 
 
-def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
-                       on_batch: Callable[[BatchResult], None] | None = None) -> StageSummary:
+def extract_to_staging(
+    settings: Settings, *, validate_rows: bool = True, on_batch: Callable[[BatchResult], None] | None = None
+) -> StageSummary:
     """Extract every pending report into Parquet batches under `staging/`, on `settings.workers` processes
     or on the Dask cluster at `settings.dask_scheduler`.
 
@@ -217,8 +241,10 @@ def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
     pending = build_db.pending_extraction(settings.build_db, EXTRACTOR_VERSION)
     batches = reports = quarantined = rows_quarantined = 0
     with _batch_runner(settings, len(pending)) as (workers, run_batches):
-        jobs = [(settings.landing_dir, settings.staging_dir, number, batch, validate_rows)
-                for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), workers, settings)))]
+        jobs = [
+            (settings.landing_dir, settings.staging_dir, number, batch, validate_rows)
+            for number, batch in enumerate(_batched(pending, batch_size_for(len(pending), workers, settings)))
+        ]
         for result in run_batches(jobs):
             batches += 1
             reports += result.reports
@@ -230,8 +256,9 @@ def extract_to_staging(settings: Settings, *, validate_rows: bool = True,
 
 
 @contextmanager
-def _batch_runner(settings: Settings,
-                  pending: int) -> Iterator[tuple[int, Callable[[list[tuple]], Iterator[BatchResult]]]]:
+def _batch_runner(
+    settings: Settings, pending: int
+) -> Iterator[tuple[int, Callable[[list[tuple]], Iterator[BatchResult]]]]:
     """(workers, run) where `run(jobs)` yields each job's `extract_batch` result: on this machine, or on
     the Dask cluster, whose workers are already running (so every one of their threads gets a batch)."""
     if settings.dask_scheduler is None:
@@ -252,8 +279,9 @@ def _run_batches(jobs: list[tuple], workers: int) -> Iterator[BatchResult]:
     # `spawn`: a forked child would inherit the coordinator's threads (Dagster's, DuckDB's) mid-flight.
     # One batch per task bounds each worker's memory; a worker is replaced after a few batches so that
     # memory a library keeps (GX caches) cannot grow with the corpus.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             max_tasks_per_child=WORKER_BATCHES) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=WORKER_BATCHES
+    ) as pool:
         futures: list[Future] = [pool.submit(extract_batch, *job) for job in jobs]
         try:
             for future in as_completed(futures):
@@ -295,7 +323,8 @@ def load_staged(settings: Settings, loaded_at: datetime) -> StageSummary:
     folders = staged_batches(settings.staging_dir)
     with local_copies(folders, settings.build_db.parent) as local_folders:
         reports, quarantined, rows_quarantined = build_db.load_batches(
-            settings.build_db, local_folders, TEXTS_FILE, EXTRACTOR_VERSION, loaded_at, QUARANTINED_ROWS_FILE)
+            settings.build_db, local_folders, TEXTS_FILE, EXTRACTOR_VERSION, loaded_at, QUARANTINED_ROWS_FILE
+        )
     for folder in folders:
         remove_tree(folder)
     return StageSummary(len(folders), reports, quarantined, rows_quarantined)

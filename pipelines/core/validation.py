@@ -24,7 +24,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,8 +112,7 @@ def read_suite(suite_name: str) -> dict[str, Any]:
 def expectation_name(config: Mapping[str, Any]) -> str:
     """Readable, unique-within-a-suite name: type, its columns and any row condition."""
     kwargs = config["kwargs"]
-    columns = (kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"),
-               *kwargs.get("column_list", ()))
+    columns = (kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"), *kwargs.get("column_list", ()))
     target = ", ".join(column for column in columns if column)
     condition = kwargs.get("row_condition")
     if isinstance(condition, Mapping):  # GX stores a pandas query as {"pass_through_filter": ...}
@@ -185,8 +184,9 @@ def _error_message(exception_info: Mapping[str, Any]) -> str | None:
 def _report_ids(result: Mapping[str, Any]) -> tuple[str, ...]:
     """The distinct report_id values of the failing rows (COMPLETE result format lists them)."""
     rows = result.get("unexpected_index_list") or []
-    return tuple(sorted({row[REPORT_ID] for row in rows
-                         if isinstance(row, Mapping) and isinstance(row.get(REPORT_ID), str)}))
+    return tuple(
+        sorted({row[REPORT_ID] for row in rows if isinstance(row, Mapping) and isinstance(row.get(REPORT_ID), str)})
+    )
 
 
 def _row_numbers(result: Mapping[str, Any]) -> tuple[int, ...]:
@@ -200,8 +200,9 @@ def number_rows(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_row_index(ROW_NUMBER)
 
 
-def _outcome(suite_name: str, table_name: str, config: Mapping[str, Any],
-             result: ExpectationValidationResult) -> ExpectationOutcome:
+def _outcome(
+    suite_name: str, table_name: str, config: Mapping[str, Any], result: ExpectationValidationResult
+) -> ExpectationOutcome:
     """One GX expectation result, named and classified by its reviewed configuration."""
     meta = config["meta"]
     return ExpectationOutcome(
@@ -220,8 +221,13 @@ def _outcome(suite_name: str, table_name: str, config: Mapping[str, Any],
     )
 
 
-def validate_frame(suite_name: str, frame: pl.DataFrame | pd.DataFrame, *, table_name: str,
-                   runtime_params: Mapping[str, Any] | None = None) -> SuiteValidation:
+def validate_frame(
+    suite_name: str,
+    frame: pl.DataFrame | pd.DataFrame,
+    *,
+    table_name: str,
+    runtime_params: Mapping[str, Any] | None = None,
+) -> SuiteValidation:
     """Validate one frame against one reviewed suite."""
     data = gx_ready(frame)
     result_format: dict[str, Any] = {"result_format": "COMPLETE"}
@@ -231,10 +237,11 @@ def validate_frame(suite_name: str, frame: pl.DataFrame | pd.DataFrame, *, table
     reviewed = read_suite(suite_name)
     configs = {config["id"]: config for config in reviewed["expectations"]}
     result = _batch(table_name, data).validate(
-        _gx().ExpectationSuite(**reviewed), result_format=result_format,
-        expectation_parameters=dict(runtime_params or {}))
-    outcomes = [_outcome(suite_name, table_name, configs[r.expectation_config.id], r)
-                for r in result.results]
+        _gx().ExpectationSuite(**reviewed),
+        result_format=result_format,
+        expectation_parameters=dict(runtime_params or {}),
+    )
+    outcomes = [_outcome(suite_name, table_name, configs[r.expectation_config.id], r) for r in result.results]
     return SuiteValidation(suite_name, table_name, outcomes, result.to_json_dict())
 
 
@@ -248,8 +255,9 @@ def checks_rows(suite_name: str) -> bool:
     return any(config["type"] not in TABLE_LEVEL for config in read_suite(suite_name)["expectations"])
 
 
-def validate_in_chunks(suite_name: str, chunks: Iterable[pl.DataFrame], *, table_name: str,
-                       table_rows: int, min_row_count: int = 0) -> SuiteValidation:
+def validate_in_chunks(
+    suite_name: str, chunks: Iterable[pl.DataFrame], *, table_name: str, table_rows: int, min_row_count: int = 0
+) -> SuiteValidation:
     """Validate a table's rows chunk by chunk, so memory is bounded by the chunk, not the table.
 
     Row expectations hold for the table if they hold in every chunk. The row-count guard is about the
@@ -257,12 +265,17 @@ def validate_in_chunks(suite_name: str, chunks: Iterable[pl.DataFrame], *, table
     """
     params = {MIN_ROW_COUNT: min_row_count}
     # Chunks are validated without the shrink guard, which only the whole table's count can answer.
-    results = [validate_frame(suite_name, chunk, table_name=table_name, runtime_params=mart_runtime_params(None))
-               for chunk in chunks]
+    results = [
+        validate_frame(suite_name, chunk, table_name=table_name, runtime_params=mart_runtime_params(None))
+        for chunk in chunks
+    ]
     configs = {config["id"]: config for config in read_suite(suite_name)["expectations"]}
-    outcomes = [replace(o, success=_row_count_holds(configs[o.expectation_id]["kwargs"], table_rows, params))
-                if configs[o.expectation_id]["type"] == TABLE_ROW_COUNT else o
-                for o in merge_outcomes(outcomes_of(results))]
+    outcomes = [
+        replace(o, success=_row_count_holds(configs[o.expectation_id]["kwargs"], table_rows, params))
+        if configs[o.expectation_id]["type"] == TABLE_ROW_COUNT
+        else o
+        for o in merge_outcomes(outcomes_of(results))
+    ]
     # GX's own result of the first chunk that failed (else the first chunk) stands for the table in Data Docs.
     shown = next((r for r in results if not r.passed), results[0])
     return SuiteValidation(suite_name, table_name, outcomes, shown.gx_result)
@@ -270,6 +283,7 @@ def validate_in_chunks(suite_name: str, chunks: Iterable[pl.DataFrame], *, table
 
 def _row_count_holds(kwargs: Mapping[str, Any], rows: int, params: Mapping[str, Any]) -> bool:
     """`expect_table_row_count_to_be_between` evaluated on a row count (bounds may be suite parameters)."""
+
     def bound(value):
         return params[value["$PARAMETER"]] if isinstance(value, Mapping) else value
 
@@ -308,11 +322,13 @@ def merge_outcomes(outcomes: Iterable[ExpectationOutcome]) -> list[ExpectationOu
             continue
         counts = [c for c in (seen.unexpected_count, outcome.unexpected_count) if c is not None]
         merged[key] = replace(
-            seen, success=seen.success and outcome.success,
+            seen,
+            success=seen.success and outcome.success,
             unexpected_count=sum(counts) if counts else None,
             failing_report_ids=tuple(sorted({*seen.failing_report_ids, *outcome.failing_report_ids})),
             failing_rows=(),  # row numbers belong to one frame: merged, they would name nothing
-            error=seen.error or outcome.error)
+            error=seen.error or outcome.error,
+        )
     return list(merged.values())
 
 
@@ -346,9 +362,11 @@ def rows_failing_row_checks(outcomes: Iterable[ExpectationOutcome]) -> dict[str,
 
 def publish_blocking_failures(outcomes: Iterable[ExpectationOutcome]) -> list[ExpectationOutcome]:
     """Failed blocking expectations that stop the publish: batch-level, or naming no report."""
-    return [outcome for outcome in outcomes
-            if not outcome.success and outcome.blocking
-            and (outcome.level == BATCH or not outcome.failing_report_ids)]
+    return [
+        outcome
+        for outcome in outcomes
+        if not outcome.success and outcome.blocking and (outcome.level == BATCH or not outcome.failing_report_ids)
+    ]
 
 
 def build_data_docs(validations: Iterable[SuiteValidation], target_dir: Path, *, run_name: str) -> Path:
@@ -366,19 +384,24 @@ def build_data_docs(validations: Iterable[SuiteValidation], target_dir: Path, *,
     validations = list(validations)
     # A fresh context per build: the run's results only, written to this run's folder.
     context = gx.get_context(mode="ephemeral")
-    context.add_data_docs_site(site_name="run", site_config={
-        "class_name": "SiteBuilder",
-        "show_how_to_buttons": False,
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(target_dir)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    })
+    context.add_data_docs_site(
+        site_name="run",
+        site_config={
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(target_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     for suite_name in sorted({validation.suite for validation in validations}):
         context.suites.add(gx.ExpectationSuite(**_with_notes(read_suite(suite_name))))
-    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(timezone.utc))
+    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
     for validation in validations:
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=validation.suite),
-            run_id=run_id, batch_identifier=validation.table_name)
+            run_id=run_id,
+            batch_identifier=validation.table_name,
+        )
         context.validation_results_store.set(key, expectationSuiteValidationResultSchema.load(validation.gx_result))
     context.build_data_docs(site_names=["run"])
     return target_dir / "index.html"
@@ -388,8 +411,9 @@ def _with_notes(suite: dict[str, Any]) -> dict[str, Any]:
     """The suite with each expectation's blocking, level and why as its notes, which Data Docs show."""
     for expectation in suite["expectations"]:
         meta = expectation["meta"]
-        expectation["notes"] = (f"{'blocking' if meta['blocking'] else 'non-blocking'} {meta['level']} check: "
-                                f"{meta['why']}")
+        expectation["notes"] = (
+            f"{'blocking' if meta['blocking'] else 'non-blocking'} {meta['level']} check: {meta['why']}"
+        )
     return suite
 
 
@@ -397,8 +421,13 @@ def save_validation(validation: SuiteValidation, results_dir: Path) -> Path:
     """Keep one validation's GX result as JSON, for the run's Data Docs (built once at its end)."""
     results_dir.mkdir(parents=True, exist_ok=True)
     path = results_dir / f"{validation.suite}.json"
-    path.write_text(json.dumps({"suite": validation.suite, "table_name": validation.table_name,
-                                "gx_result": validation.gx_result}, default=str), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"suite": validation.suite, "table_name": validation.table_name, "gx_result": validation.gx_result},
+            default=str,
+        ),
+        encoding="utf-8",
+    )
     return path
 
 

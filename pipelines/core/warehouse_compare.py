@@ -15,10 +15,16 @@ RUN_TIME_COLUMNS = frozenset({"loaded_at", "ingested_at", "received_at", "update
 
 
 def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[str]:
-    return [c for (c,) in con.execute("""select column_name from information_schema.columns
+    return [
+        c
+        for (c,) in con.execute(
+            """select column_name from information_schema.columns
                                          where table_catalog = ? and table_schema = 'marts' and table_name = ?
-                                         order by ordinal_position""", [catalog, table]).fetchall()
-            if c not in RUN_TIME_COLUMNS]
+                                         order by ordinal_position""",
+            [catalog, table],
+        ).fetchall()
+        if c not in RUN_TIME_COLUMNS
+    ]
 
 
 def mart_differences(left: Path, right: Path) -> list[str]:
@@ -26,12 +32,22 @@ def mart_differences(left: Path, right: Path) -> list[str]:
     with duckdb.connect() as con:
         con.execute(f"attach '{left}' as lhs (read_only)")
         con.execute(f"attach '{right}' as rhs (read_only)")
-        tables = {side: {t for (t,) in con.execute("""select table_name from information_schema.tables
+        tables = {
+            side: {
+                t
+                for (t,) in con.execute(
+                    """select table_name from information_schema.tables
                                                        where table_catalog = ? and table_schema = 'marts'""",
-                                                    [side]).fetchall()} for side in ("lhs", "rhs")}
-        differences = [f"marts.{t} is only in {left if side == 'lhs' else right}"
-                       for side, other in (("lhs", "rhs"), ("rhs", "lhs"))
-                       for t in sorted(tables[side] - tables[other])]
+                    [side],
+                ).fetchall()
+            }
+            for side in ("lhs", "rhs")
+        }
+        differences = [
+            f"marts.{t} is only in {left if side == 'lhs' else right}"
+            for side, other in (("lhs", "rhs"), ("rhs", "lhs"))
+            for t in sorted(tables[side] - tables[other])
+        ]
         for table in sorted(tables["lhs"] & tables["rhs"]):
             columns = _columns(con, "lhs", table)
             if columns != _columns(con, "rhs", table):
@@ -45,6 +61,7 @@ def mart_differences(left: Path, right: Path) -> list[str]:
                                               except all select {select} from lhs.marts."{table}")),
                        (select count(*) from lhs.marts."{table}")""").fetchone()
             if only_left or only_right:
-                differences.append(f"marts.{table}: {only_left} of {rows} rows only in {left}, "
-                                   f"{only_right} rows only in {right}")
+                differences.append(
+                    f"marts.{table}: {only_left} of {rows} rows only in {left}, {only_right} rows only in {right}"
+                )
     return differences

@@ -16,8 +16,9 @@ from pipelines.settings import DBT_PROJECT_DIR, ENV_VARS, Settings, settings_fro
 
 # profiles.yml takes the build database from `--vars` (the transform asset passes settings.build_db);
 # parsing the project opens no database, so the manifest is prepared with an in-memory one.
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR,
-                         prepare_project_cli_args=["parse", "--quiet", "--vars", '{build_db: ":memory:"}'])
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, prepare_project_cli_args=["parse", "--quiet", "--vars", '{build_db: ":memory:"}']
+)
 # The dbt installed beside this interpreter, so runs work whether or not the venv is on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
@@ -45,10 +46,17 @@ class WarehouseResource(ConfigurableResource):
     dask_scheduler: str | None = None  # tcp://host:8786: extraction runs on that cluster's workers
 
     def settings(self) -> Settings:
-        settings = settings_from_env(self.inbox, self.home, self.workers, max_file_bytes=self.max_file_bytes,
-                                     settle_seconds=self.settle_seconds, batch_size=self.batch_size,
-                                     landing_url=self.landing_url, staging_url=self.staging_url,
-                                     dask_scheduler=self.dask_scheduler)
+        settings = settings_from_env(
+            self.inbox,
+            self.home,
+            self.workers,
+            max_file_bytes=self.max_file_bytes,
+            settle_seconds=self.settle_seconds,
+            batch_size=self.batch_size,
+            landing_url=self.landing_url,
+            staging_url=self.staging_url,
+            dask_scheduler=self.dask_scheduler,
+        )
         settings.ensure_dirs()
         return settings
 

@@ -14,8 +14,7 @@ CITATION = re.compile(rf"{_OPEN}\s*({_PAGES})\s*{_CLOSE}")
 _CITATION_BODY = rf"\s*{_PAGES}\s*{_CLOSE}"
 # `(?:\s*[\[［]<body>)+`, its first `\s*[\[［]` written as one character class and what follows it:
 # a pattern that opens with a class lets the regex engine skip the other characters without trying a match.
-CITATION_RUN = re.compile(
-    rf"[\s\[［](?:(?<=[\[［])|(?<=\s)\s*{_OPEN}){_CITATION_BODY}(?:\s*{_OPEN}{_CITATION_BODY})*")
+CITATION_RUN = re.compile(rf"[\s\[［](?:(?<=[\[［])|(?<=\s)\s*{_OPEN}){_CITATION_BODY}(?:\s*{_OPEN}{_CITATION_BODY})*")
 LAST_CITATION = re.compile(rf"{_OPEN}\s*{_PAGES}\s*{_CLOSE}\s*$")
 CITATION_BEFORE = re.compile(rf"{_CLOSE}\s*$")  # a citation marker ends right before
 

@@ -87,8 +87,9 @@ def _decode_text(raw: bytes) -> DecodedReport:
         try:
             return DecodedReport(raw.decode("gb18030"), "gb18030")
         except UnicodeDecodeError:
-            raise ReportRejected(f"the file is neither UTF-8 nor GB18030 text (undecodable byte at offset "
-                                 f"{utf8_error.start})") from None
+            raise ReportRejected(
+                f"the file is neither UTF-8 nor GB18030 text (undecodable byte at offset {utf8_error.start})"
+            ) from None
     return DecodedReport(text, "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8")
 
 
@@ -98,5 +99,6 @@ def _reject_binary(text: str) -> None:
         raise ReportRejected("the file contains NUL bytes, so it is binary data, not a text report")
     controls = len(_CONTROL.findall(text))
     if controls > _TOLERATED_CONTROLS + _MAX_CONTROL_SHARE * len(text):
-        raise ReportRejected(f"the file contains {controls} control character(s), so it is binary data, "
-                             "not a text report")
+        raise ReportRejected(
+            f"the file contains {controls} control character(s), so it is binary data, not a text report"
+        )

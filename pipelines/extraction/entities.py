@@ -109,16 +109,177 @@ NON_ORGANISATION_HEADS = frozenset(_VOCABULARY["non_organisation_head"])
 RATING_WORDS = frozenset(word.lower() for word in read_seed("rating_scale")["rating_word"].to_list())
 _PLACES_AND_NON_NAME_WORDS = PLACES | NON_NAME_WORDS
 # Acronyms of indicators, products and technologies that look like organisation acronyms.
-NON_ORG_ACRONYMS = frozenset("""
-    AI AIGC AGI LLM LLMs GPU GPUs CPU ASIC ASICs HBM DRAM NAND PCB PCBs CCL HDI HVLP UHV DC AC
-    PE PB PS EPS ROE ROA NIM NPL LPR RRR MLF AUM ARPU DAU MAU GMV SKU IPO R&D ETF ETFs
-    GDP CPI PPI PMI NEV NEVs EV EVs BEV PHEV EREV HEV ICE SUV MPV ADAS NOA OTA PV ESS
-    BESS TOPCon PERC HJT IT ICT IoT SaaS PaaS IaaS API APP MDI TDI PVC PTA HFC HFCs LNG LPG
-    EBITDA CAGR YoY QoQ MoM FY TTM ADC ADCs GLP TCE CDMO CRO CXO BD NRDL VBP KOL IP IPs AAA MMO
-    CEO CFO CTO COO SOE SOEs SME SMEs CSI HSI STAR ESG REIT REITs LGFV BAT FAANG DCU TPU NPU SoC
-    MCU IGBT SiC GaN OLED LCD LED VR AR XR MR HPC IDC AIDC CAPEX OPEX ASP ASPs NAV TAM OEM OEMs
-    ODM EMS PD VEGF MMA GW MW GWh MWh TWh KWh kWh RMBbn PP BPS NII NPLs
-""".split()) | currency_acronyms()
+NON_ORG_ACRONYMS = (
+    frozenset(
+        [
+            "AI",
+            "AIGC",
+            "AGI",
+            "LLM",
+            "LLMs",
+            "GPU",
+            "GPUs",
+            "CPU",
+            "ASIC",
+            "ASICs",
+            "HBM",
+            "DRAM",
+            "NAND",
+            "PCB",
+            "PCBs",
+            "CCL",
+            "HDI",
+            "HVLP",
+            "UHV",
+            "DC",
+            "AC",
+            "PE",
+            "PB",
+            "PS",
+            "EPS",
+            "ROE",
+            "ROA",
+            "NIM",
+            "NPL",
+            "LPR",
+            "RRR",
+            "MLF",
+            "AUM",
+            "ARPU",
+            "DAU",
+            "MAU",
+            "GMV",
+            "SKU",
+            "IPO",
+            "R&D",
+            "ETF",
+            "ETFs",
+            "GDP",
+            "CPI",
+            "PPI",
+            "PMI",
+            "NEV",
+            "NEVs",
+            "EV",
+            "EVs",
+            "BEV",
+            "PHEV",
+            "EREV",
+            "HEV",
+            "ICE",
+            "SUV",
+            "MPV",
+            "ADAS",
+            "NOA",
+            "OTA",
+            "PV",
+            "ESS",
+            "BESS",
+            "TOPCon",
+            "PERC",
+            "HJT",
+            "IT",
+            "ICT",
+            "IoT",
+            "SaaS",
+            "PaaS",
+            "IaaS",
+            "API",
+            "APP",
+            "MDI",
+            "TDI",
+            "PVC",
+            "PTA",
+            "HFC",
+            "HFCs",
+            "LNG",
+            "LPG",
+            "EBITDA",
+            "CAGR",
+            "YoY",
+            "QoQ",
+            "MoM",
+            "FY",
+            "TTM",
+            "ADC",
+            "ADCs",
+            "GLP",
+            "TCE",
+            "CDMO",
+            "CRO",
+            "CXO",
+            "BD",
+            "NRDL",
+            "VBP",
+            "KOL",
+            "IP",
+            "IPs",
+            "AAA",
+            "MMO",
+            "CEO",
+            "CFO",
+            "CTO",
+            "COO",
+            "SOE",
+            "SOEs",
+            "SME",
+            "SMEs",
+            "CSI",
+            "HSI",
+            "STAR",
+            "ESG",
+            "REIT",
+            "REITs",
+            "LGFV",
+            "BAT",
+            "FAANG",
+            "DCU",
+            "TPU",
+            "NPU",
+            "SoC",
+            "MCU",
+            "IGBT",
+            "SiC",
+            "GaN",
+            "OLED",
+            "LCD",
+            "LED",
+            "VR",
+            "AR",
+            "XR",
+            "MR",
+            "HPC",
+            "IDC",
+            "AIDC",
+            "CAPEX",
+            "OPEX",
+            "ASP",
+            "ASPs",
+            "NAV",
+            "TAM",
+            "OEM",
+            "OEMs",
+            "ODM",
+            "EMS",
+            "PD",
+            "VEGF",
+            "MMA",
+            "GW",
+            "MW",
+            "GWh",
+            "MWh",
+            "TWh",
+            "KWh",
+            "kWh",
+            "RMBbn",
+            "PP",
+            "BPS",
+            "NII",
+            "NPLs",
+        ]
+    )
+    | currency_acronyms()
+)
 CORPORATE_VERBS = frozenset(_VOCABULARY["corporate_verb"])
 AUXILIARIES = r"(?:has|have|had|will|would|also|both|together|jointly|each|all|recently|already|further|now)"
 BUSINESS_NOUNS = frozenset(_VOCABULARY["business_noun"])
@@ -244,8 +405,12 @@ def _joined(text: str, runs: list[_Run]) -> list[_Run]:
         if joined:
             previous = joined[-1]
             gap = text[previous.end : run.start]
-            institution_and = (gap == " and " and len(previous.tokens) == 3 and previous.tokens[1] == "of"
-                               and previous.tokens[0] in INSTITUTION_SUFFIXES)
+            institution_and = (
+                gap == " and "
+                and len(previous.tokens) == 3
+                and previous.tokens[1] == "of"
+                and previous.tokens[0] in INSTITUTION_SUFFIXES
+            )
             if gap == " & " or institution_and:
                 joined[-1] = _Run(previous.words + run.words)
                 continue
@@ -418,9 +583,7 @@ def _is_distinctive_word(word: str) -> bool:
     return len(word) >= 3 and word.lower() not in GENERIC_WORDS and word.lower() not in _PLACES_AND_NON_NAME_WORDS
 
 
-def _heuristic_spans(
-    text: str, known: list[tuple[int, int]], named_before: Iterable[str]
-) -> list[tuple[int, int]]:
+def _heuristic_spans(text: str, known: list[tuple[int, int]], named_before: Iterable[str]) -> list[tuple[int, int]]:
     """Unknown organisations from their shape or their context, list-mates of organisations, and the
     short forms of names found before (in earlier claims or earlier in this one)."""
     runs = [
@@ -443,7 +606,8 @@ def _heuristic_spans(
     if forms:
         # A short form right before a name or a code is a brand on a product: "Orbix AI A1", "Orbix X9".
         accepted.update(
-            (run.start, run.end) for run in runs
+            (run.start, run.end)
+            for run in runs
             if " ".join(run.tokens) in forms and not re.match(r"\s+[A-Z0-9]", text[run.end : run.end + 2])
         )
     candidates = sorted({(run.start, run.end) for run in runs} - plural_nouns | accepted)
@@ -519,9 +683,7 @@ def _extends_known(text: str, span: tuple[int, int], inside: list[tuple[int, int
     return all(word.lower() in PLACES or word in ORG_SUFFIXES for word in added)
 
 
-def _resolve_overlaps(
-    text: str, known: list[tuple[int, int]], found: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
+def _resolve_overlaps(text: str, known: list[tuple[int, int]], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Known names win over overlapping heuristic spans unless the span merely extends them."""
     chosen = set(known)
     for span in found:
@@ -536,9 +698,7 @@ def _resolve_overlaps(
     return sorted(chosen)
 
 
-def find_entities(
-    text: str, gazetteer: Gazetteer | None = None, named_before: Iterable[str] = ()
-) -> list[EntitySpan]:
+def find_entities(text: str, gazetteer: Gazetteer | None = None, named_before: Iterable[str] = ()) -> list[EntitySpan]:
     """Distinct organisations named in `text`, in order of first mention; known names from `gazetteer`
     (the company reference by default), and the short forms of `named_before` (names the report gave
     earlier) count as names."""

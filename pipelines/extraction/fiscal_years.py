@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from pipelines.extraction.metric_parser import WINDOW, Figure, FigureParser, Spans
 from pipelines.extraction.metric_patterns import (
-    CLAUSE_BREAK, CONTEXT_RESET, ENUMERATION_GAP, IGNORED_YEAR_AFTER, IGNORED_YEAR_BEFORE, MONTH_BEFORE,
-    QUALIFYING_THAN, RELATIVE_YEAR_AFTER, SINCE_BEFORE, SPACES, YEAR_HEAD, YEAR_TAIL, expand_years)
+    CLAUSE_BREAK,
+    CONTEXT_RESET,
+    ENUMERATION_GAP,
+    IGNORED_YEAR_AFTER,
+    IGNORED_YEAR_BEFORE,
+    MONTH_BEFORE,
+    QUALIFYING_THAN,
+    RELATIVE_YEAR_AFTER,
+    SINCE_BEFORE,
+    SPACES,
+    YEAR_HEAD,
+    YEAR_TAIL,
+    expand_years,
+)
 
 _MONTH_YEAR_REACH = 30  # "21 models with ... in February 2025": an event month dates only what is right before it
 _YEAR_REACH = 90  # how far before a year phrase a figure may stand and still be dated by it
@@ -30,11 +43,14 @@ def year_mentions(t: str, parser: FigureParser) -> list[YearMention]:
         years = expand_years(m)
         if years is None or figures.covers(s):
             continue
-        before = t[max(0, s - WINDOW):s]
+        before = t[max(0, s - WINDOW) : s]
         if len(years) > 1:
             kind = "range"
-        elif (IGNORED_YEAR_BEFORE.search(before) or SINCE_BEFORE.search(before)
-              or IGNORED_YEAR_AFTER.match(t, e, min(len(t), e + 20))):
+        elif (
+            IGNORED_YEAR_BEFORE.search(before)
+            or SINCE_BEFORE.search(before)
+            or IGNORED_YEAR_AFTER.match(t, e, min(len(t), e + 20))
+        ):
             kind = "ignored"
         elif MONTH_BEFORE.search(before):
             kind = "month"
@@ -68,15 +84,21 @@ def assign_years(t: str, found: list[Figure], mentions: list[YearMention]) -> No
     "compared with", "current") or a multi-year range makes it unclear which year is meant.
     """
     settle_own_years(t, found, mentions)
-    runs = [(a.start, b.start) for a, b in zip(found, found[1:])  # "1.2bn, 1.5bn and 1.9bn" is one run
-            if a.unit == b.unit and a.end <= b.start and ENUMERATION_GAP.fullmatch(t, a.end, b.start)]
+    runs = [
+        (a.start, b.start)
+        for a, b in itertools.pairwise(found)  # "1.2bn, 1.5bn and 1.9bn" is one run
+        if a.unit == b.unit and a.end <= b.start and ENUMERATION_GAP.fullmatch(t, a.end, b.start)
+    ]
     figures = Spans([(f.start, f.end) for f in found] + runs)  # breaks inside "1,200" or "more than" don't count
     events: list[tuple[int, int, object]] = [(f.start, 1, f) for f in found if not f.year_settled]
     events += [(y.start, 0, y) for y in mentions if y.kind != "ignored"]
     events += [(m.start(), 2, "break") for m in CLAUSE_BREAK.finditer(t) if not figures.covers(m.start())]
-    events += [(m.start(), 3, "reset") for m in CONTEXT_RESET.finditer(t)
-               if not figures.covers(m.start()) and not (
-                   m.group().lower() == "than" and QUALIFYING_THAN.search(t[max(0, m.start() - 20):m.start()]))]
+    events += [
+        (m.start(), 3, "reset")
+        for m in CONTEXT_RESET.finditer(t)
+        if not figures.covers(m.start())
+        and not (m.group().lower() == "than" and QUALIFYING_THAN.search(t[max(0, m.start() - 20) : m.start()]))
+    ]
     events.sort(key=lambda event: event[:2])
     context: int | None = None
     pending: list[tuple[Figure, int | None]] = []  # figures of the open clause, with the year in force at each
@@ -92,7 +114,7 @@ def assign_years(t: str, found: list[Figure], mentions: list[YearMention]) -> No
         elif isinstance(event, YearMention):
             if event.kind == "range":  # "1.2bn, 1.5bn and 1.9bn in 2024-2026": one year each, else unclear
                 if len(pending) == len(event.years) and event.start - pending[0][0].number_end <= _YEAR_REACH:
-                    for (figure, _), year in zip(pending, event.years):
+                    for (figure, _), year in zip(pending, event.years, strict=False):
                         figure.year = year
                     pending.clear()
                 close_clause()

@@ -48,7 +48,8 @@ class Layout:
 _SOURCE_LINE = re.compile(
     r"\s*(?P<broker>\S(?:.*?\S)?)(?:\s*[·・•‧∙|｜丨,，]\s*|\s+)"
     r"(?P<year>\d{4})\s*[-/.年－／．]\s*(?P<month>\d{1,2})\s*[-/.月－／．]\s*(?P<day>\d{1,2})\s*日?"
-    r"(?:(?:\s+|T)(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2})(?:\s*[:：]\s*(?P<second>\d{2}))?)?\s*")
+    r"(?:(?:\s+|T)(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2})(?:\s*[:：]\s*(?P<second>\d{2}))?)?\s*"
+)
 _MAX_BROKER_CHARS = 40
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # A title line is Chinese; a summary line is English with at most a stray Chinese unit (`80 亿元`).
@@ -56,7 +57,8 @@ _MIN_TITLE_CJK_SHARE = 0.3
 _SUBJECT_COMPANY = re.compile(
     r"(?P<name>[^\s()（）:：,，;；、|｜\[\]【】《》\"“”]+?)\s*[(（]\s*"
     r"(?P<code>\d{6}|\d{4,5}(?=\s*\.\s*HK)|[A-Z]{1,5}(?=\s*\.\s*(?:O|N|OQ|US)\b))"
-    r"(?:\s*\.\s*(?P<exchange>[A-Za-z]{1,4}))?\s*[)）]")
+    r"(?:\s*\.\s*(?P<exchange>[A-Za-z]{1,4}))?\s*[)）]"
+)
 # When the title itself starts with the industry word (`银行业…`, `计算机行业…`) nothing was prefixed:
 # the whole line is the title, and the industry is still the one it names.
 _NOT_A_PREFIX_REMAINDER = ("行业", "业")
@@ -65,21 +67,25 @@ _MACRO_TITLE = re.compile(r"宏观|经济|政府工作报告|两会|GDP|CPI|PPI|
 _STRATEGY_TITLE = re.compile(r"策略|A股|港股|大势|市场展望|资产配置|风格")
 _MACRO_SUMMARY = re.compile(
     r"\b(?:GDP|CPI|PPI|PMI|inflation|deficit|fiscal|monetary|central bank|PBOC|Federal Reserve|"
-    r"reserve requirement|treasury bonds?|government debt|unemployment|exports?)\b", re.I)
+    r"reserve requirement|treasury bonds?|government debt|unemployment|exports?)\b",
+    re.I,
+)
 _STRATEGY_SUMMARY = re.compile(
     r"\b(?:A-shares?|equit(?:y|ies)|CSI 300|index|indices|market style|sector allocation|allocation|"
-    r"risk premium|bull market|bear market|valuations?|turnover)\b", re.I)
+    r"risk premium|bull market|bear market|valuations?|turnover)\b",
+    re.I,
+)
 _MIN_SUMMARY_SIGNALS = 2
 
 
 def split_layout(text: str) -> Layout:
     """Find the source line, the title line and the summary, or raise ReportRejected."""
-    lines = [line for line in _lines(text) if text[line[0]:line[1]].strip()]
-    source_index = next((i for i in range(len(lines) - 1, -1, -1)
-                         if _SOURCE_LINE.fullmatch(text, *lines[i])), None)
+    lines = [line for line in _lines(text) if text[line[0] : line[1]].strip()]
+    source_index = next((i for i in range(len(lines) - 1, -1, -1) if _SOURCE_LINE.fullmatch(text, *lines[i])), None)
     if source_index is None:
-        raise ReportRejected("no source line with the broker and the publication time "
-                             "(such as 东吴证券·2024-12-24 03:36) was found")
+        raise ReportRejected(
+            "no source line with the broker and the publication time (such as 东吴证券·2024-12-24 03:36) was found"
+        )
     source = parse_source_line(text, *lines[source_index])
     before = lines[:source_index]
     title = None
@@ -119,8 +125,9 @@ def parse_source_line(text: str, start: int, end: int) -> SourceLine:
     try:
         published_at = datetime(*parts)
     except ValueError:
-        raise ReportRejected(f"the source line gives an impossible publication time: "
-                             f"{text[match.start('year'):match.end()].strip()!r}") from None
+        raise ReportRejected(
+            f"the source line gives an impossible publication time: {text[match.start('year') : match.end()].strip()!r}"
+        ) from None
     return SourceLine(match["broker"], published_at, match.start("broker"), start + len(text[start:end].rstrip()))
 
 
@@ -129,10 +136,9 @@ def parse_title_line(text: str, start: int, end: int) -> TitleLine:
     line = text[start:end]
     start += len(line) - len(line.lstrip())
     line = line.strip()
-    industry = next((name for name in industry_names_cn()
-                     if line.startswith(name) and len(line) > len(name)), None)
-    prefixed = industry is not None and not line[len(industry):].startswith(_NOT_A_PREFIX_REMAINDER)
-    title = line[len(industry):].lstrip() if prefixed else line
+    industry = next((name for name in industry_names_cn() if line.startswith(name) and len(line) > len(name)), None)
+    prefixed = industry is not None and not line[len(industry) :].startswith(_NOT_A_PREFIX_REMAINDER)
+    title = line[len(industry) :].lstrip() if prefixed else line
     company = _SUBJECT_COMPANY.search(title)
     subject = SubjectCompany(company["name"], company["code"]) if company else None
     return TitleLine(industry, title, subject, start, start + len(line))

@@ -16,14 +16,54 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipelines.extraction.metric_patterns import (
-    ATTACHED_WORD, BETWEEN_BEFORE, CODE_TAIL, CURRENCY_BEFORE, DATE, ENUMERATION_GAP, ENUMERATION_TAIL, FROM_BEFORE,
-    HYPHEN_WORD, ITEM_UNIT, LABEL_BEFORE, NOUN_PHRASE_TOKEN, NUMBER, PER, PER_SHARE_CONTEXT, PREV_WORD,
-    QUALIFIER_BEFORE, RANGE_HEAD, RANGE_SEP, RELATIVE_YEAR_AFTER, SCALE_WORD, SHARED_NOUN_LINK, SLASH_ITEM,
-    TRAILING_OVER, TRAILING_UNDER, UNIT_AFTER, WORD, YEAR, expand_years, is_year_like)
+    ATTACHED_WORD,
+    BETWEEN_BEFORE,
+    CODE_TAIL,
+    CURRENCY_BEFORE,
+    DATE,
+    ENUMERATION_GAP,
+    ENUMERATION_TAIL,
+    FROM_BEFORE,
+    HYPHEN_WORD,
+    ITEM_UNIT,
+    LABEL_BEFORE,
+    NOUN_PHRASE_TOKEN,
+    NUMBER,
+    PER,
+    PER_SHARE_CONTEXT,
+    PREV_WORD,
+    QUALIFIER_BEFORE,
+    RANGE_HEAD,
+    RANGE_SEP,
+    RELATIVE_YEAR_AFTER,
+    SCALE_WORD,
+    SHARED_NOUN_LINK,
+    SLASH_ITEM,
+    TRAILING_OVER,
+    TRAILING_UNDER,
+    UNIT_AFTER,
+    WORD,
+    YEAR,
+    expand_years,
+    is_year_like,
+)
 from pipelines.extraction.metric_vocabulary import (
-    ATTACHED_MEASURES, ATTACHED_SCALES, CURRENCIES, MEASURE_NOUNS, NOUN_PHRASE_STOPWORDS, PER_ARTICLE_NOUNS,
-    PER_SCALES, RANK_WORDS, SCALE_MULTIPLIERS, TIME_NOUNS, WORDS_BEFORE_A_COUNT, WRITTEN_CURRENCY_AFTER,
-    WRITTEN_CURRENCY_BEFORE, is_plural, singular)
+    ATTACHED_MEASURES,
+    ATTACHED_SCALES,
+    CURRENCIES,
+    MEASURE_NOUNS,
+    NOUN_PHRASE_STOPWORDS,
+    PER_ARTICLE_NOUNS,
+    PER_SCALES,
+    RANK_WORDS,
+    SCALE_MULTIPLIERS,
+    TIME_NOUNS,
+    WORDS_BEFORE_A_COUNT,
+    WRITTEN_CURRENCY_AFTER,
+    WRITTEN_CURRENCY_BEFORE,
+    is_plural,
+    singular,
+)
 
 WINDOW = 80  # the farthest any rule looks from a number
 NEAR = 32  # the window of rules about the words right before a number
@@ -87,6 +127,7 @@ def _base_units(number: Decimal, scale: Decimal | None, divisor: Decimal) -> flo
 
 # --- figures -----------------------------------------------------------------------------------------------
 
+
 class FigureParser:
     """The figures of one folded bullet `t`, in reading order."""
 
@@ -99,7 +140,7 @@ class FigureParser:
         self.year_starts = [m.start() for m in self.year_matches]
 
     def before(self, pos: int, width: int = NEAR) -> str:
-        return self.t[max(0, pos - width):pos]
+        return self.t[max(0, pos - width) : pos]
 
     def match(self, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
         return pattern.match(self.t, pos, min(self.n, pos + WINDOW))
@@ -142,8 +183,13 @@ class FigureParser:
         amount = self.amount_at(e, currency is not None)
         if amount is None:
             return self.skip_code(e)
-        if (amount.unit is None and amount.scale is None and currency is None and is_year_like(m.group())
-                and not QUALIFIER_BEFORE.search(self.before(start))):  # "over 2000 stores" counts
+        if (
+            amount.unit is None
+            and amount.scale is None
+            and currency is None
+            and is_year_like(m.group())
+            and not QUALIFIER_BEFORE.search(self.before(start))
+        ):  # "over 2000 stores" counts
             return e  # a year; what it dates is settled once every figure is known
         high = None
         separator = self.match(RANGE_SEP, amount.end)
@@ -162,7 +208,7 @@ class FigureParser:
         return self.emit(start, s, low, amount)
 
     def borrow_from_enumeration(self, amount: _Amount) -> None:
-        """"1.2, 1.5 and 1.9 billion yuan": an unscaled bare item takes the last item's scale and unit."""
+        """ "1.2, 1.5 and 1.9 billion yuan": an unscaled bare item takes the last item's scale and unit."""
         tail = self.match(ENUMERATION_TAIL, amount.end)
         last = self.amount_at(tail.end(), False) if tail else None
         if last is not None and last.unit not in (None, "count"):
@@ -202,8 +248,11 @@ class FigureParser:
             if lower in ATTACHED_MEASURES:
                 return _Amount(attached.end(), None, "count")
             scale_word = ATTACHED_SCALES.get(word) or ATTACHED_SCALES.get(lower)
-            if scale_word is None or (scale_word.case_sensitive and word != scale_word.word) or (
-                    scale_word.needs_currency and not has_currency):
+            if (
+                scale_word is None
+                or (scale_word.case_sensitive and word != scale_word.word)
+                or (scale_word.needs_currency and not has_currency)
+            ):
                 return None  # 800G, 1.6T, 11th, 5nm, 5t: codes, ordinals and measures
             scale, pos = scale_word.multiplier, attached.end()
         elif self.t.startswith("-", pos):
@@ -226,8 +275,15 @@ class FigureParser:
             return _Amount(end, scale, "pp", _HUNDRED)
         return _Amount(end, scale, {"pct": "%", "pp": "pp", "times": "x", "counter": "count"}[kind])
 
-    def emit(self, start: int, num_start: int, low: Decimal, amount: _Amount, high: Decimal | None = None,
-             high_amount: _Amount | None = None) -> int:
+    def emit(
+        self,
+        start: int,
+        num_start: int,
+        low: Decimal,
+        amount: _Amount,
+        high: Decimal | None = None,
+        high_amount: _Amount | None = None,
+    ) -> int:
         """Record a single figure or a range; return where scanning resumes."""
         end = (high_amount or amount).end
         unit = amount.unit
@@ -238,12 +294,17 @@ class FigureParser:
                 return self.skip_code(end)
             end, unit = counted_end, "count"
         value = _base_units(low, amount.scale, amount.divisor)
-        value_high = None if high_amount is None else _base_units(high, high_amount.scale or amount.scale,
-                                                                  high_amount.divisor)
+        value_high = (
+            None if high_amount is None else _base_units(high, high_amount.scale or amount.scale, high_amount.divisor)
+        )
         per, end = self.per_unit(end, unit, start)
         previous = self.found[-1] if self.found else None
-        if per is None and previous and previous.unit == unit and ENUMERATION_GAP.fullmatch(
-                self.t, previous.number_end, start):
+        if (
+            per is None
+            and previous
+            and previous.unit == unit
+            and ENUMERATION_GAP.fullmatch(self.t, previous.number_end, start)
+        ):
             per = previous.per  # "EPS of 1.20, 1.45 and 1.73 yuan": every item is per share
         qualifier, start, end = self.qualifier(start, end)
         self.found.append(Figure(start, end, end, value, value_high, unit, per, qualifier))
@@ -301,7 +362,7 @@ class FigureParser:
         if written:
             return written
         clause = self.before(start, WINDOW)
-        clause = clause[max(clause.rfind(","), clause.rfind(";")) + 1:]
+        clause = clause[max(clause.rfind(","), clause.rfind(";")) + 1 :]
         if unit in CURRENCIES and PER_SHARE_CONTEXT.search(clause):
             return "share", end
         return None, end
@@ -313,17 +374,23 @@ class FigureParser:
             return None
         words = []
         for word in WORD.finditer(self.t, per.end(), min(self.n, per.end() + 40)):
-            if len(words) == 3 or word.group(1).lower() in NOUN_PHRASE_STOPWORDS or (words and word.start() != words[-1].end()):
+            if (
+                len(words) == 3
+                or word.group(1).lower() in NOUN_PHRASE_STOPWORDS
+                or (words and word.start() != words[-1].end())
+            ):
                 break
             words.append(word)
         if not words:
             return None
-        head = next((w for w in words if is_plural(w.group(1)) or singular(w.group(1).lower()) in MEASURE_NOUNS),
-                    words[0])
+        head = next(
+            (w for w in words if is_plural(w.group(1)) or singular(w.group(1).lower()) in MEASURE_NOUNS), words[0]
+        )
         noun = head.group(1)
         linker = (per.group("linker") or "/").lower()
-        if linker in ("a", "an", "each") and (singular(noun.lower()) not in PER_ARTICLE_NOUNS
-                                              or self.match(RELATIVE_YEAR_AFTER, end)):
+        if linker in ("a", "an", "each") and (
+            singular(noun.lower()) not in PER_ARTICLE_NOUNS or self.match(RELATIVE_YEAR_AFTER, end)
+        ):
             return None  # "a record", "a year earlier"
         if noun.lower() == "annum":
             noun = "year"
@@ -348,7 +415,7 @@ class FigureParser:
         return None, start, end
 
     def parse_list(self, m: re.Match[str], start: int, currency: str | None, negative: bool) -> int:
-        """"1.2/1.5/1.9 billion yuan for 2024-2026", "PE of -3.1/-6.4/35x": one figure per listed year."""
+        """ "1.2/1.5/1.9 billion yuan for 2024-2026", "PE of -3.1/-6.4/35x": one figure per listed year."""
         suffix = self.match(ITEM_UNIT, m.end())
         items = [(("-" if negative else "") + m.group(), suffix.group() if suffix else None)]
         pos = suffix.end() if suffix else m.end()
@@ -373,19 +440,31 @@ class FigureParser:
             per = "share"
         years = self.list_years(end, start, len(items)) or [None] * len(items)
         shared_scale = amount.scale or SCALE_MULTIPLIERS.get((items[-1][1] or "").lower())  # "1.2/1.5/1.9bn"
-        for (digits, suffix), year in zip(items, years):
+        for (digits, suffix), year in zip(items, years, strict=False):
             value = _exact(digits)
             if value is not None:
                 scale = SCALE_MULTIPLIERS.get((suffix or "").lower()) or shared_scale
-                self.found.append(Figure(span_start, end, end, _base_units(value, scale, amount.divisor), None, unit,
-                                         per, None, year, True))
+                self.found.append(
+                    Figure(
+                        span_start,
+                        end,
+                        end,
+                        _base_units(value, scale, amount.divisor),
+                        None,
+                        unit,
+                        per,
+                        None,
+                        year,
+                        True,
+                    )
+                )
         return end
 
     def list_years(self, end: int, start: int, count: int) -> list[int] | None:
         """Years of a slash list: a year range right after it, else the nearest range before, else after."""
         i = bisect.bisect_left(self.year_starts, end)
         if i < len(self.year_matches) and self.year_starts[i] - end <= 40:
-            gap = self.t[end:self.year_starts[i]].strip(" ,").lower()
+            gap = self.t[end : self.year_starts[i]].strip(" ,").lower()
             years = expand_years(self.year_matches[i])
             if gap in ("", "for", "in", "over", "during") and years and len(years) > 1:
                 return years if len(years) == count else None

@@ -10,7 +10,11 @@ import re
 from collections.abc import Iterable
 
 from pipelines.extraction.metric_vocabulary import (
-    QUALIFIER_PHRASES, SCALE_WORDS, WRITTEN_CURRENCY_AFTER, WRITTEN_CURRENCY_BEFORE)
+    QUALIFIER_PHRASES,
+    SCALE_WORDS,
+    WRITTEN_CURRENCY_AFTER,
+    WRITTEN_CURRENCY_BEFORE,
+)
 from pipelines.extraction.phrases import alternation
 
 _WORD_END = r"(?:(?<=[A-Za-z])\b|(?<![A-Za-z]))"  # an English word ends at a word boundary; CJK anywhere
@@ -18,7 +22,8 @@ _WORD_END = r"(?:(?<=[A-Za-z])\b|(?<![A-Za-z]))"  # an English word ends at a wo
 _LETTER_CURRENCIES = frozenset(written for written in WRITTEN_CURRENCY_BEFORE if written.isalpha())
 # A sign after two or more letters may stand apart ("US $5"); after one it may not ("A $5 deal" is no A$).
 _SIGN_CURRENCIES = frozenset(WRITTEN_CURRENCY_BEFORE.keys() - _LETTER_CURRENCIES) | {
-    written.replace("$", " $") for written in WRITTEN_CURRENCY_BEFORE if re.fullmatch(r"[A-Za-z]{2,}\$", written)}
+    written.replace("$", " $") for written in WRITTEN_CURRENCY_BEFORE if re.fullmatch(r"[A-Za-z]{2,}\$", written)
+}
 
 
 def _phrases(phrases: Iterable[str], space: str = r"\s+") -> str:
@@ -41,8 +46,10 @@ def _lookbehind(words: Iterable[str]) -> str:
     return "|".join(f"(?<={alternation(group)})" for _, group in sorted(by_length.items()))
 
 
-MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 
 
 class PhrasesBefore:
@@ -54,11 +61,15 @@ class PhrasesBefore:
     """
 
     def __init__(self, table: dict[str, tuple[str, ...]], flags: int = 0) -> None:
-        phrases = sorted(((phrase, kind) for kind, phrases in table.items() for phrase in phrases),
-                         key=lambda entry: len(entry[0].split()), reverse=True)
+        phrases = sorted(
+            ((phrase, kind) for kind, phrases in table.items() for phrase in phrases),
+            key=lambda entry: len(entry[0].split()),
+            reverse=True,
+        )
         self.kinds = [kind for _, kind in phrases]  # of each phrase's group, in order
         reversed_phrases = "|".join(
-            "(" + r"\s+".join(re.escape(word[::-1]) for word in reversed(phrase.split())) + ")" for phrase, _ in phrases)
+            "(" + r"\s+".join(re.escape(word[::-1]) for word in reversed(phrase.split())) + ")" for phrase, _ in phrases
+        )
         self.pattern = re.compile(rf"\s*(?:{reversed_phrases})(?![A-Za-z])", flags)
 
     def search(self, text: str) -> tuple[str, int] | None:
@@ -75,38 +86,51 @@ CODE_TAIL = re.compile(r"[\w./-]*")
 SPACES = re.compile(r"\s*")
 ATTACHED_WORD = re.compile(r"[A-Za-z]+")
 HYPHEN_WORD = re.compile(r"-\s?(?:(fold)\b|[A-Za-z])")
-SCALE_WORD = re.compile(r"\s*(" + _phrases(s.word for s in SCALE_WORDS if not s.attached_only) + ")" + _WORD_END,
-                        re.I)
+SCALE_WORD = re.compile(r"\s*(" + _phrases(s.word for s in SCALE_WORDS if not s.attached_only) + ")" + _WORD_END, re.I)
 UNIT_AFTER = re.compile(
     r"""\s*(?:
         (?P<pp>(?:percent(?:age)?|pct)[\s-]*(?:points?|pts?)\b|pp(?:ts?|s)?\b|个?百分点)
       | (?P<pct>%|per\s?cent\b|percent\b|pct\b)
       | (?P<bp>basis[\s-]points?\b|bps?\b)
       | (?P<times>times\b|-?\s?fold\b|倍)
-      | (?P<currency>""" + _phrases(WRITTEN_CURRENCY_AFTER) + ")" + _WORD_END + r"""
+      | (?P<currency>"""
+    + _phrases(WRITTEN_CURRENCY_AFTER)
+    + ")"
+    + _WORD_END
+    + r"""
       | (?P<counter>吨|辆|台|家|个|人|户|件|套|张|部|座|颗|片|只)
-    )""", re.X)
+    )""",
+    re.X,
+)
 # A currency right before a number ("US$", "RMB ", "USD"); a code or a symbol in letters must start a word.
-CURRENCY_BEFORE = re.compile("(?:(?P<symbol>" + _longest_first(_SIGN_CURRENCIES, r"\s?") + ")"
-                             "|(?<![A-Za-z])(?P<code>" + _longest_first(_LETTER_CURRENCIES, "") + r"))\s*$")
+CURRENCY_BEFORE = re.compile(
+    "(?:(?P<symbol>" + _longest_first(_SIGN_CURRENCIES, r"\s?") + ")"
+    "|(?<![A-Za-z])(?P<code>" + _longest_first(_LETTER_CURRENCIES, "") + r"))\s*$"
+)
 RANGE_SEP = re.compile(r"\s*(?:-|~|to)\s*|\s+and\s+")
 RANGE_HEAD = re.compile(rf"(?P<currency>{_phrases(_SIGN_CURRENCIES | _LETTER_CURRENCIES)}\s*)?(?P<neg>-)?")
 # What each item of "25x/20x", "1.2bn/1.5bn" may carry.
 ITEM_SUFFIX = "(?:[xX%]|" + _phrases(s.word for s in SCALE_WORDS if s.list_suffix) + ")(?![A-Za-z])"
 SLASH_ITEM = re.compile(r"\s?/\s?(-?" + NUMBER_TEXT + ")(" + ITEM_SUFFIX + ")?")  # "/-12.4" in "-25.6/-12.4"
 ITEM_UNIT = re.compile(ITEM_SUFFIX)
-PER = re.compile(r"(?:\s*(?P<slash>/)\s*|\s+(?P<linker>per|a|an|each)\s+)(?:(?P<scale>hundred|thousand|million|"
-                  r"billion|\d{1,3}(?:,\d{3})+|\d+)\s+)?(?=[A-Za-z])", re.I)
+PER = re.compile(
+    r"(?:\s*(?P<slash>/)\s*|\s+(?P<linker>per|a|an|each)\s+)(?:(?P<scale>hundred|thousand|million|"
+    r"billion|\d{1,3}(?:,\d{3})+|\d+)\s+)?(?=[A-Za-z])",
+    re.I,
+)
 WORD = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)")
 TRAILING_OVER = re.compile(r"\+(?![\d\w])|\s+or\s+(?:more|above|higher|greater)\b")
 TRAILING_UNDER = re.compile(r"\s+or\s+(?:less|below|lower|fewer)\b")
 QUALIFIER_BEFORE = PhrasesBefore(QUALIFIER_PHRASES, re.I)
 FROM_BEFORE = re.compile(r"(?<![A-Za-z])from\s*$", re.I)
 BETWEEN_BEFORE = re.compile(r"(?<![A-Za-z])between\s*$", re.I)
-LABEL_BEFORE = re.compile(r"(?<![A-Za-z])(?:(?P<multiple>P/?E|P/?B|P/?S|EV/EBITDA)|(?P<per_share>EPS|DPS|BVPS))"
-                           r"(?:\s+(?:ratios?|forecasts?|estimates?))?(?:\s+(?:of|at|to)|\s*:)?\s*$")
+LABEL_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:(?P<multiple>P/?E|P/?B|P/?S|EV/EBITDA)|(?P<per_share>EPS|DPS|BVPS))"
+    r"(?:\s+(?:ratios?|forecasts?|estimates?))?(?:\s+(?:of|at|to)|\s*:)?\s*$"
+)
 PER_SHARE_CONTEXT = re.compile(
-    r"\b(?:EPS|DPS|BVPS|(?i:(?:earnings|dividends?|book\s+value)\s+per\s+share|per-share))\b")
+    r"\b(?:EPS|DPS|BVPS|(?i:(?:earnings|dividends?|book\s+value)\s+per\s+share|per-share))\b"
+)
 PREV_WORD = re.compile(r"([A-Za-z][\w.'&-]*)\s+$")
 NOUN_PHRASE_TOKEN = re.compile(r"\s+([A-Za-z][A-Za-z0-9'&-]*|\d+(?:\.\d+)?)|\s*([,;:()./])")
 SHARED_NOUN_LINK = re.compile(r"(?:\s+[A-Za-z-]+)?(?:\s*,\s*|\s+(?:and|or)\s+)(?=\d)")
@@ -118,36 +142,48 @@ DATE = re.compile(
     r"|\b" + MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*-\s*\d{1,2}(?!\d))?(?!\d|,\d{3})"
     r"(?:,?\s+(?:19|20)\d\d(?!\d))?"
     r"|\b\d{1,2}(?:st|nd|rd|th)?(?:\s*-\s*\d{1,2})?\s+" + MONTH + r"\b(?:\s+(?:19|20)\d\d(?!\d))?"
-    r"|\b\d{1,2}:\d\d\b")
+    r"|\b\d{1,2}:\d\d\b"
+)
 YEAR = re.compile(
     r"(?=[\dFQH])(?<![A-Za-z0-9_.,$])(?:(?:FY\s?'?)?(?P<first>(?:19[5-9]|20\d)\d)(?:[EAF](?![A-Za-z])|年)?"
     r"(?P<rest>(?:\s*(?:-|~|to|/)\s*(?:FY\s?'?)?(?:(?:19[5-9]|20\d)\d|\d\d)(?:[EAF](?![A-Za-z])|年)?"
     r"|\s*(?:,|,?\s+and)\s+(?:19[5-9]|20\d)\d[EAF]?(?![A-Za-z]))*)"
     r"|(?:FY\s?'?|[1-4]Q|[12]H|[QH][1-4]\s?')(?P<short>\d\d)(?:[EAF](?![A-Za-z]))?"
-    r"(?P<short_rest>(?:\s*-\s*(?:FY\s?'?)?\d\d(?:[EAF](?![A-Za-z]))?)?))(?![\d%]|[.,]\d)")
+    r"(?P<short_rest>(?:\s*-\s*(?:FY\s?'?)?\d\d(?:[EAF](?![A-Za-z]))?)?))(?![\d%]|[.,]\d)"
+)
 YEAR_IN_REST = re.compile(r"(-|~|to|/|,|and)\s*(?:FY\s?'?)?(\d{4}|\d\d)")
 MONTH_BEFORE = re.compile(r"\b" + MONTH + r"\.?\s+$|\b" + MONTH + r"-" + MONTH + r"\s+$")
 IGNORED_YEAR_BEFORE = re.compile(  # start points and comparison bases: "since 2019", "versus H1 2024"
     r"(?<![A-Za-z])(?:since|from|after|before|until|till|through|starting|beginning|than|versus|vs\.?"
     r"|compared\s+(?:with|to))\s+(?:the\s+)?(?:(?:start|end|beginning|middle|first\s+half|second\s+half)\s+of\s+)?"
-    r"(?:(?:early|mid|late)[\s-]+)?(?:" + MONTH + r"\s+|[QH][1-4]\s+)?$", re.I)
+    r"(?:(?:early|mid|late)[\s-]+)?(?:" + MONTH + r"\s+|[QH][1-4]\s+)?$",
+    re.I,
+)
 SINCE_BEFORE = re.compile(r"(?<![A-Za-z])since(?:\s+[A-Za-z'-]+){0,4}\s+$", re.I)  # "since its peak in 2021"
 IGNORED_YEAR_AFTER = re.compile(r"\s+(?:level|levels|high|highs|low|lows|peak|base|baseline|average)\b")
 YEAR_TAIL = re.compile(
     r"\s+(?:in|for|by|during|of)\s+(?:the\s+)?(?:(?:end|start|beginning|middle|first\s+half|second\s+half"
     r"|first\s+quarter|full\s+year)\s+of\s+)?(?:(?:early|mid|late)[\s-]+)?"
-    r"(?:(?:[QH][1-4](?:-[QH][1-4])?|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+)?")
+    r"(?:(?:[QH][1-4](?:-[QH][1-4])?|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+)?"
+)
 YEAR_HEAD = re.compile(r"\s+[A-Za-z][A-Za-z/]*")  # the noun after "16x 2025": PE, earnings
 RELATIVE_YEAR_AFTER = re.compile(
     r"\s+(?:a\s+year\s+(?:earlier|ago|before)|(?:in\s+)?(?:the\s+)?(?:previous|prior|preceding)\s+year"
-    r"|(?:this|last|next)\s+year)\b", re.I)
+    r"|(?:this|last|next)\s+year)\b",
+    re.I,
+)
 # `[,;:()!?]`, `.` before a space or the end, or a space before a conjunction; written to open with the
 # class of the three first characters, which lets the regex engine skip any other character quickly.
-CLAUSE_BREAK = re.compile(r"[,;:()!?.\s](?:(?<=[,;:()!?])|(?<=\.)(?=\s|$)|(?<=\s)(?:while|whereas|but|although"
-                           r"|though|from|after|versus|vs\.?|compared\s+(?:with|to)|than|which|where)(?=\s))", re.I)
-CONTEXT_RESET = re.compile(r"(?<![A-Za-z])(?:current|currently|today|at\s+present|compared\s+(?:with|to)|versus"
-                            r"|than(?!\s+(?:expected|anticipated|forecast|estimated|consensus|planned)))(?![A-Za-z])",
-                            re.I)
+CLAUSE_BREAK = re.compile(
+    r"[,;:()!?.\s](?:(?<=[,;:()!?])|(?<=\.)(?=\s|$)|(?<=\s)(?:while|whereas|but|although"
+    r"|though|from|after|versus|vs\.?|compared\s+(?:with|to)|than|which|where)(?=\s))",
+    re.I,
+)
+CONTEXT_RESET = re.compile(
+    r"(?<![A-Za-z])(?:current|currently|today|at\s+present|compared\s+(?:with|to)|versus"
+    r"|than(?!\s+(?:expected|anticipated|forecast|estimated|consensus|planned)))(?![A-Za-z])",
+    re.I,
+)
 QUALIFYING_THAN = re.compile(r"(?:more|less|fewer|rather|other|no\s+later|no\s+earlier)\s+$", re.I)
 
 

@@ -52,5 +52,7 @@ def find_metrics(text: str) -> list[Metric]:
     found = parser.run()
     if found:
         assign_years(t, found, year_mentions(t, parser))
-    return [Metric(text[f.start:f.end], f.value, f.value_high, f.unit, f.per, f.year, f.qualifier, f.start, f.end)
-            for f in found]
+    return [
+        Metric(text[f.start : f.end], f.value, f.value_high, f.unit, f.per, f.year, f.qualifier, f.start, f.end)
+        for f in found
+    ]

@@ -33,7 +33,7 @@ def _branches(node: _Trie) -> str:
     if not keys:
         return ""
     ascii_keys = [char for char in keys if char.isascii()]
-    other_keys = keys[len(ascii_keys):]
+    other_keys = keys[len(ascii_keys) :]
     if ascii_keys and other_keys:
         # The engine tries every branch of a node in turn; a guard on each script keeps an English word
         # from being tried against hundreds of Chinese first characters.

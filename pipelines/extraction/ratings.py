@@ -25,16 +25,27 @@ class RatingHeader:
     body_start: int  # where the summary continues after the header and its citations
 
 
-_LABEL = (r"(?:(?P<scope>Industry|Sector|Company|Stock)\s+)?(?:Investment\s+)?Rating"
-          r"|(?P<scope_cn>行业|公司|个股)?(?:投资)?评级")
+_LABEL = (
+    r"(?:(?P<scope>Industry|Sector|Company|Stock)\s+)?(?:Investment\s+)?Rating"
+    r"|(?P<scope_cn>行业|公司|个股)?(?:投资)?评级"
+)
 _BRACKETED = re.compile(
     rf"[\s\ufeff]*(?P<label>{_LABEL})\s*(?P<separator>[-–—:：])?\s*"
-    r"(?P<raw>[^()（）\[\]［］\r\n:：]{1,40}?)\s*[(（]\s*(?P<action>[^()（）\[\]［］\r\n]{1,40}?)\s*[)）]", re.I)
+    r"(?P<raw>[^()（）\[\]［］\r\n:：]{1,40}?)\s*[(（]\s*(?P<action>[^()（）\[\]［］\r\n]{1,40}?)\s*[)）]",
+    re.I,
+)
 _LABELLED = re.compile(rf"[\s\ufeff]*(?P<label>{_LABEL})\s*[-–—:：]?\s*", re.I)
 _ACTION_SEPARATOR = re.compile(r"\s*[,，;；]\s*")
 _MAX_RATING_WORDS = 4
-_SCOPES = {"industry": "industry", "sector": "industry", "行业": "industry",
-           "company": "company", "stock": "company", "公司": "company", "个股": "company"}
+_SCOPES = {
+    "industry": "industry",
+    "sector": "industry",
+    "行业": "industry",
+    "company": "company",
+    "stock": "company",
+    "公司": "company",
+    "个股": "company",
+}
 
 
 @cache
@@ -62,8 +73,15 @@ def find_rating_header(text: str, start: int, end: int) -> RatingHeader | None:
     citations = CITATION_RUN.match(text, header_end, end)
     body_start = citations.end() if citations else header_end
     scope_word = (match["scope"] or match["scope_cn"] or "").lower()
-    return RatingHeader(_SCOPES.get(scope_word), raw.strip(), action.strip() if action else None,
-                        citation_pages(text[header_end:body_start]), match.start("label"), header_end, body_start)
+    return RatingHeader(
+        _SCOPES.get(scope_word),
+        raw.strip(),
+        action.strip() if action else None,
+        citation_pages(text[header_end:body_start]),
+        match.start("label"),
+        header_end,
+        body_start,
+    )
 
 
 def _is_whole_rating(raw: str, after_separator: bool) -> bool:
@@ -75,8 +93,12 @@ def _is_whole_rating(raw: str, after_separator: bool) -> bool:
     rating_words = _word_pattern("rating_scale", "rating_word")
     if rating_words.fullmatch(raw.strip()):
         return True
-    return (after_separator and len(raw.split()) <= _MAX_RATING_WORDS and not rating_words.match(raw)
-            and not raw[:1].islower())
+    return (
+        after_separator
+        and len(raw.split()) <= _MAX_RATING_WORDS
+        and not rating_words.match(raw)
+        and not raw[:1].islower()
+    )
 
 
 def resolve_scope(header: RatingHeader, has_subject_company: bool) -> str:

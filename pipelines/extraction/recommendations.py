@@ -11,7 +11,9 @@ from pipelines.extraction.sections import Bullet
 # Sections whose bullets recommend stocks; their bullets are not claims.
 _RECOMMENDATION_SECTION = re.compile(
     r"\b(?:Recommendations?|Recommended|Suggestions?|Advice|Stock\s+Picks|Beneficiaries|Related\s+"
-    r"(?:Companies|Stocks|Targets))\b|投资建议|推荐", re.I)
+    r"(?:Companies|Stocks|Targets))\b|投资建议|推荐",
+    re.I,
+)
 _THEME_SEPARATOR = re.compile(r"\s*[:：]\s*")
 _LIST_SEPARATOR = re.compile(r"\s*[,，;；、]\s*")
 _CONJUNCTION = re.compile(r"^(?:and|&|as well as|plus|及|和|与)\s+", re.I)
@@ -44,8 +46,10 @@ def parse_recommendations(bullets: Iterable[Bullet]) -> list[Recommendation]:
             continue
         theme, companies = parsed
         theme_seq += 1
-        rows.extend(Recommendation(theme_seq, theme, company_seq, name, bullet.pages)
-                    for company_seq, name in enumerate(companies, start=1))
+        rows.extend(
+            Recommendation(theme_seq, theme, company_seq, name, bullet.pages)
+            for company_seq, name in enumerate(companies, start=1)
+        )
     return rows
 
 
@@ -54,7 +58,7 @@ def split_theme(text: str) -> tuple[str, list[str]] | None:
     separator = _THEME_SEPARATOR.search(text)
     if separator is None or separator.start() == 0:
         return None
-    theme, listed = text[:separator.start()].strip(), _TRAILING_ETC.sub("", text[separator.end():].strip(" ."))
+    theme, listed = text[: separator.start()].strip(), _TRAILING_ETC.sub("", text[separator.end() :].strip(" ."))
     items = _LIST_SEPARATOR.split(listed)
     if not _CONJUNCTION.match(items[-1]):  # `A, B and C` or `A and B`: no serial comma before the last name
         items[-1:] = _LAST_PAIR.split(items[-1])

@@ -38,20 +38,81 @@ _KNOWN_SECTION = re.compile(
     r"|Forecasts?\s+and\s+Valuations?|Risk\s+(?:Warnings?|Factors|Alerts?|Tips|Disclosures?|Reminders?)"
     r"|(?:Key\s+|Investment\s+|Main\s+)?Risks"
     r"|(?:Investment\s+)?(?:Recommendations?|Suggestions?|Advice)|Recommended\s+(?:Stocks|Companies)"
-    r"|Stock\s+Picks|Related\s+(?:Companies|Stocks|Targets)|Beneficiaries)(?![\w-])", re.I)
+    r"|Stock\s+Picks|Related\s+(?:Companies|Stocks|Targets)|Beneficiaries)(?![\w-])",
+    re.I,
+)
 # Headings under which every figure is a forecast ("Earnings Forecast and Valuation", "盈利预测与估值").
 _FORECAST_HEADING = re.compile(r"forecast|valuation|estimate|outlook|预测|估值|展望", re.I)
 # Sections whose bullets are grouped under sub-headings even before a second heading shows it.
 _SUBSECTIONED = re.compile(r"\bKey\s+Points\b|\bMain\s+Points\b|\bby\s+Sections?\b", re.I)
 
 # Lower-case words a heading may contain (`R&D and Pipeline`, `Key Points by Section`).
-_HEADING_CONNECTORS = frozenset({"and", "of", "the", "in", "for", "on", "to", "with", "by", "vs", "vs.", "a", "an",
-                                 "or", "from", "at", "as", "via", "per", "versus", "amid", "&", "+", "/", "-"})
+_HEADING_CONNECTORS = frozenset(
+    {
+        "and",
+        "of",
+        "the",
+        "in",
+        "for",
+        "on",
+        "to",
+        "with",
+        "by",
+        "vs",
+        "vs.",
+        "a",
+        "an",
+        "or",
+        "from",
+        "at",
+        "as",
+        "via",
+        "per",
+        "versus",
+        "amid",
+        "&",
+        "+",
+        "/",
+        "-",
+    }
+)
 # Words after which a capitalised word continues the sentence (`supplied by Huawei`) instead of heading it.
-_FUNCTION_WORDS = _HEADING_CONNECTORS | frozenset({
-    "than", "such", "including", "like", "into", "over", "under", "between", "among", "about", "is", "are", "was",
-    "were", "be", "been", "that", "which", "its", "their", "our", "his", "her", "this", "these", "those", "both",
-    "either", "neither", "named", "called", "dubbed"})
+_FUNCTION_WORDS = _HEADING_CONNECTORS | frozenset(
+    {
+        "than",
+        "such",
+        "including",
+        "like",
+        "into",
+        "over",
+        "under",
+        "between",
+        "among",
+        "about",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "that",
+        "which",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "this",
+        "these",
+        "those",
+        "both",
+        "either",
+        "neither",
+        "named",
+        "called",
+        "dubbed",
+    }
+)
 # Capitalised abbreviations that end sentences (`orders doubled YoY`), never headings.
 _RATE_ABBREVIATIONS = frozenset({"yoy", "qoq", "mom", "ytd", "hoh", "wow"})
 _MAX_HEADING_WORDS = 12
@@ -111,10 +172,16 @@ def _bullet_markers(text: str, start: int, end: int) -> list[tuple[int, int]]:
     bullet_dashes = {mark for pos, (_, mark, strong) in ordered if strong or pos == first}
     markers = []
     for pos, (after, mark, strong) in ordered:
-        if mark in _DASHES and not (strong or pos == first):
-            if mark not in bullet_dashes or _is_range(text, pos, after, start, end) or (
-                    after < end and text[after].islower()):
-                continue
+        if (
+            mark in _DASHES
+            and not (strong or pos == first)
+            and (
+                mark not in bullet_dashes
+                or _is_range(text, pos, after, start, end)
+                or (after < end and text[after].islower())
+            )
+        ):
+            continue
         markers.append((pos, after))
     return markers
 
@@ -146,8 +213,12 @@ class _SummaryParser:
         last_citations = None
         for last_citations in CITATION_RUN.finditer(text, start, end):
             after = _strip(text, last_citations.end(), end)[0]
-            if last_citations.start() > start and after < end and text[after].isupper() and (
-                    _KNOWN_SECTION.match(text, after, end)):  # `... [1] Risk Warnings: Coal prices ... [9]`
+            if (
+                last_citations.start() > start
+                and after < end
+                and text[after].isupper()
+                and (_KNOWN_SECTION.match(text, after, end))
+            ):  # `... [1] Risk Warnings: Coal prices ... [9]`
                 self.emit(start, last_citations.end())
                 self.heading_material(after, end)
                 return
@@ -180,8 +251,14 @@ class _SummaryParser:
             if not all(_heading_like(x) for x in text[line_start:end].splitlines() if x.strip()):
                 break
             candidates.insert(0, line_start)
-        return next((c for c in candidates if _blank_line_before(text, start, c) or self.accepts_subsection()
-                     or _KNOWN_SECTION.match(text, c, end)), None)
+        return next(
+            (
+                c
+                for c in candidates
+                if _blank_line_before(text, start, c) or self.accepts_subsection() or _KNOWN_SECTION.match(text, c, end)
+            ),
+            None,
+        )
 
     def run_in_heading(self, start: int, end: int) -> int | None:
         """Start of a Title-Case heading run straight into the bullet's last words (`... quarter Overseas`)."""
@@ -193,7 +270,7 @@ class _SummaryParser:
         starts = [k for k in range(first, len(tokens)) if _capitalised(tokens[k].group())]
         for k in starts:  # a known section name settles it wherever it starts
             known = _KNOWN_SECTION.match(text, start + tokens[k].start(), end)
-            if known and (known.end() == end or _heading_like(text[known.end():end].strip(_HEADING_EDGES))):
+            if known and (known.end() == end or _heading_like(text[known.end() : end].strip(_HEADING_EDGES))):
                 return known.start()
         if not self.accepts_subsection():
             return None
@@ -201,7 +278,8 @@ class _SummaryParser:
             before = tokens[k - 1].group()
             ends_sentence = before[-1] in ".;!?。；"
             continues_sentence = before.lower().strip("\"'“”‘’(),") in _FUNCTION_WORDS or not (
-                before[:1].islower() or before[:1].isdigit())
+                before[:1].islower() or before[:1].isdigit()
+            )
             candidate = start + tokens[k].start()
             if (ends_sentence or not continues_sentence) and _heading_like(text[candidate:end], _MAX_RUN_IN_WORDS):
                 return candidate
@@ -216,7 +294,7 @@ class _SummaryParser:
         lines = [x.strip() for x in text[start:end].splitlines() if x.strip(_HEADING_EDGES)]
         joined = _WHITESPACE.sub(" ", " ".join(lines)).strip(_HEADING_EDGES)
         known = _KNOWN_SECTION.match(joined)
-        rest = joined[known.end():].strip(_HEADING_EDGES) if known else ""
+        rest = joined[known.end() :].strip(_HEADING_EDGES) if known else ""
         if known and rest[:1].islower():  # `Summary of Results`: a heading that merely starts like a section
             known, rest = None, ""
         if known and rest and not _heading_like(rest):  # `Risk Warnings: Coal prices ... [9]` without a dash
@@ -250,8 +328,9 @@ class _SummaryParser:
         body_end = _body_end(self.text, start, end)
         body = clean_text(self.text[start:body_end])
         if body:
-            self.bullets.append(Bullet(self.section, self.subsection, body,
-                                       citation_pages(self.text[start:end]), start, body_end))
+            self.bullets.append(
+                Bullet(self.section, self.subsection, body, citation_pages(self.text[start:end]), start, body_end)
+            )
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -267,7 +346,7 @@ def _starts_line(text: str, pos: int) -> bool:
     """True when only spaces stand between the previous line break (or the text start) and `pos`."""
     window = max(0, pos - _LOOK_BACK)
     line_start = text.rfind("\n", window, pos)
-    return (line_start >= 0 or window == 0) and not text[line_start + 1:pos].strip()
+    return (line_start >= 0 or window == 0) and not text[line_start + 1 : pos].strip()
 
 
 def _ends_line(text: str, pos: int) -> bool:
@@ -277,7 +356,7 @@ def _ends_line(text: str, pos: int) -> bool:
 
 def _blank_line_before(text: str, floor: int, pos: int) -> bool:
     """True when an empty line comes right before `pos` (a paragraph break, not a wrapped line)."""
-    return bool(_BLANK_LINE_END.search(text[max(floor, pos - _LOOK_BACK):pos]))
+    return bool(_BLANK_LINE_END.search(text[max(floor, pos - _LOOK_BACK) : pos]))
 
 
 def _body_end(text: str, start: int, end: int) -> int:
@@ -301,14 +380,13 @@ def _heading_token(token: str) -> bool:
     if CITATION.search(token) or token.lower().strip(".,;") in _RATE_ABBREVIATIONS:
         return False
     alnum = next((c for c in token if c.isalnum()), None)
-    return alnum is None or alnum.isupper() or alnum.isdigit() or not alnum.isascii() or any(
-        c.isupper() for c in token)
+    return alnum is None or alnum.isupper() or alnum.isdigit() or not alnum.isascii() or any(c.isupper() for c in token)
 
 
 def _capitalised(token: str) -> bool:
     """A word that can open a heading: starts with a capital (`Overseas`, `"+AI"`), not a number."""
     alnum = next((c for c in token if c.isalnum()), None)
-    return alnum is not None and (alnum.isupper() or not alnum.isascii() and not alnum.isdigit())
+    return alnum is not None and (alnum.isupper() or (not alnum.isascii() and not alnum.isdigit()))
 
 
 def _heading_like(text: str, max_words: int = _MAX_HEADING_WORDS) -> bool:
@@ -316,5 +394,9 @@ def _heading_like(text: str, max_words: int = _MAX_HEADING_WORDS) -> bool:
     if len(text) > _MAX_HEADING_CHARS and len(text.strip()) > _MAX_HEADING_CHARS:
         return False
     words = text.split()
-    return (0 < len(words) <= max_words and all(_heading_token(w) for w in words) and _capitalised(words[0])
-            and words[-1] not in _HEADING_CONNECTORS - {"&", "+"})
+    return (
+        0 < len(words) <= max_words
+        and all(_heading_token(w) for w in words)
+        and _capitalised(words[0])
+        and words[-1] not in _HEADING_CONNECTORS - {"&", "+"}
+    )

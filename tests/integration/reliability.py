@@ -43,8 +43,9 @@ class Expected:
     path: Path | None = None  # the file in the inbox, when its recorded name is not its real name
 
 
-def _report(summary: str, title: str = "计算机计算机行业跟踪周报:算力产业的三个趋势",
-            source: str = "东吴证券·2024-12-24 03:36") -> str:
+def _report(
+    summary: str, title: str = "计算机计算机行业跟踪周报:算力产业的三个趋势", source: str = "东吴证券·2024-12-24 03:36"
+) -> str:
     return f"{summary}\n{title}\n{source}\n"
 
 
@@ -54,15 +55,20 @@ _TAIL = " - Domestic computing power costs fell 5% [2]"
 # Every text field gets quotes, statement ends, comments, LIKE wildcards and placeholders.
 SQL_BROKER = "东吴证券'; DELETE FROM audit.files;--"
 SQL_TITLE = "计算机行业跟踪周报:'); DROP TABLE marts.dim_report; --算力产业的三个趋势"
-SQL_CLAIM = "Robert'); DROP TABLE raw.claims; -- said \"AI\" demand grows 12% with 100_% $1 ? :name %s {0} \\"
+SQL_CLAIM = 'Robert\'); DROP TABLE raw.claims; -- said "AI" demand grows 12% with 100_% $1 ? :name %s {0} \\'
 SQL_REPORT = _report(
     f"{_HEAD}{SQL_CLAIM} [1] Key Points by Section O'Brien \"Quoted\"; Heading - It's the 'quoted' view of "
     "Bobby Tables'; DELETE FROM marts.fct_metric WHERE '1'='1 [2] Investment Recommendations - "
     "Theme'); DROP TABLE marts.fct_recommendation;--: O'Reilly Media, \"Quote\" Inc, and Robert'); Co [3]",
-    title="计算机" + SQL_TITLE, source=f"{SQL_BROKER}·2024-12-24 03:36")
+    title="计算机" + SQL_TITLE,
+    source=f"{SQL_BROKER}·2024-12-24 03:36",
+)
 BIDI_TITLE = "计算机行业跟踪周报:\u202e算力产业的三个趋势\u202c\u200b"
-BIDI_REPORT = _report(f"{_HEAD}Demand \u202egrows\u202c with a zero\u200bwidth space, a bell\x07 and "
-                      "\x1b[31mANSI\x1b[0m colour codes [1]" + _TAIL, title="计算机" + BIDI_TITLE)
+BIDI_REPORT = _report(
+    f"{_HEAD}Demand \u202egrows\u202c with a zero\u200bwidth space, a bell\x07 and "
+    "\x1b[31mANSI\x1b[0m colour codes [1]" + _TAIL,
+    title="计算机" + BIDI_TITLE,
+)
 
 
 def build_bad_inbox(inbox: Path, outside: Path) -> dict[str, Expected]:
@@ -86,8 +92,11 @@ def build_bad_inbox(inbox: Path, outside: Path) -> dict[str, Expected]:
     put("new\nline.txt", (SAMPLES / "a03_tianfeng_tongxin_20240902.txt").read_bytes(), LOADED)
     put("sub folder/-rf *.txt", (SAMPLES / "a04_guangfa_qiche_20241118.txt").read_bytes(), LOADED)
     put("copy of the seed.txt", seed, DUPLICATE)
-    put("utf16.txt", (SAMPLES / "a05_guotaijunan_dianlishebei_20250120.txt").read_text(encoding="utf-8")
-        .encode("utf-16"), LOADED)
+    put(
+        "utf16.txt",
+        (SAMPLES / "a05_guotaijunan_dianlishebei_20250120.txt").read_text(encoding="utf-8").encode("utf-16"),
+        LOADED,
+    )
     gbk_name = os.fsdecode("研报-gbk.txt".encode("gb18030"))  # a name from a Chinese Windows zip
     (inbox / gbk_name).write_bytes((SAMPLES / "a06_zhaoshang_dianlishebei_20240722.txt").read_bytes())
     expected[os.fsencode(gbk_name).decode("utf-8", "backslashreplace")] = Expected(LOADED, path=inbox / gbk_name)
@@ -99,33 +108,67 @@ def build_bad_inbox(inbox: Path, outside: Path) -> dict[str, Expected]:
     put("whitespace.txt", " \r\n\t\u3000\n", QUARANTINED, "whitespace")
     put("random.txt", random.Random(6).randbytes(8192), QUARANTINED, "neither UTF-8 nor GB18030")
     put("image.txt", b"\x89PNG\r\n\x1a\n" + random.Random(7).randbytes(2048), QUARANTINED, "PNG image")
-    put("document.txt", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + random.Random(8).randbytes(2048),
-        QUARANTINED, "PDF document")
-    put("page.txt", "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
-        "<p>The requested URL was not found on this server.</p></body></html>\n", QUARANTINED, "no source line")
+    put(
+        "document.txt",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + random.Random(8).randbytes(2048),
+        QUARANTINED,
+        "PDF document",
+    )
+    put(
+        "page.txt",
+        "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
+        "<p>The requested URL was not found on this server.</p></body></html>\n",
+        QUARANTINED,
+        "no source line",
+    )
     put("undecodable.txt", seed[:400] + b"\xff\xfe\xfd\x80\x81" + seed[400:], QUARANTINED, "neither UTF-8 nor GB18030")
     put("nul bytes.txt", seed.replace(b"Core Views", b"Core\x00Views"), QUARANTINED, "NUL bytes")
     # Broken reports.
     put("truncated.txt", seed[:1500], QUARANTINED, "no source line")
     put("title and source only.txt", _report("").lstrip("\n"), QUARANTINED, "no summary")
-    put("impossible date.txt", _report(_HEAD + "Demand grows [1]" + _TAIL, source="东吴证券·2024-13-45 25:61"),
-        QUARANTINED, "impossible publication time", "2024-13-45 25:61")
+    put(
+        "impossible date.txt",
+        _report(_HEAD + "Demand grows [1]" + _TAIL, source="东吴证券·2024-13-45 25:61"),
+        QUARANTINED,
+        "impossible publication time",
+        "2024-13-45 25:61",
+    )
     # Dated in the future: no broker publishes there, so the source line was misread or mistyped.
-    put("far future.txt", _report(_HEAD + "Demand grows [1]" + _TAIL, source="东吴证券·2999-01-01 09:30"),
-        QUARANTINED, "published_at")
+    put(
+        "far future.txt",
+        _report(_HEAD + "Demand grows [1]" + _TAIL, source="东吴证券·2999-01-01 09:30"),
+        QUARANTINED,
+        "published_at",
+    )
     # An amount beyond any balance sheet (1.2e25 yuan) would dwarf every sum: that figure is held aside
     # (audit.quarantined_rows), the rest of the report loads.
     put(ABSURD_AMOUNT, _report(_HEAD + "Revenue reached 12345678901234567890123456 yuan in 2025 [1]" + _TAIL), LOADED)
     # Not a number the family writes: no metric is read, the rest of the report loads.
     put("1e308.txt", _report(_HEAD + "Revenue reached 1e308 trillion yuan in 2025 [1]" + _TAIL), LOADED)
-    put("citations.txt", _report(_HEAD + "Demand keeps growing " + "".join(f"[{k % 400 + 1}]" for k in range(5000))
-                                 + _TAIL), LOADED)
+    put(
+        "citations.txt",
+        _report(_HEAD + "Demand keeps growing " + "".join(f"[{k % 400 + 1}]" for k in range(5000)) + _TAIL),
+        LOADED,
+    )
     # Pages above 500 are figures or years read as citations: the bullet (with its figures) is held aside.
-    put(PAGES_ABOVE_500, _report(_HEAD + "Demand keeps growing to 30 billion yuan "
-                                 + "".join(f"[{k % 900 + 1}]" for k in range(3000)) + _TAIL), LOADED)
+    put(
+        PAGES_ABOVE_500,
+        _report(
+            _HEAD
+            + "Demand keeps growing to 30 billion yuan "
+            + "".join(f"[{k % 900 + 1}]" for k in range(3000))
+            + _TAIL
+        ),
+        LOADED,
+    )
     put("long token.txt", _report(_HEAD + "Demand grows " + "A" * 1_000_000 + " [1]" + _TAIL), LOADED)
-    put("over the limit.txt", _report(_HEAD + "Demand grows [1]" + _TAIL) + " " * MAX_FILE_BYTES,
-        QUARANTINED, "over the limit", str(MAX_FILE_BYTES))
+    put(
+        "over the limit.txt",
+        _report(_HEAD + "Demand grows [1]" + _TAIL) + " " * MAX_FILE_BYTES,
+        QUARANTINED,
+        "over the limit",
+        str(MAX_FILE_BYTES),
+    )
     put("sql'); drop table audit.files;--.txt", SQL_REPORT, LOADED)
     put("bidi \u202etxt.exe\u202c control.txt", BIDI_REPORT, LOADED)
 
@@ -232,15 +275,24 @@ def offline_env(root: Path) -> dict[str, str]:
     log.parent.mkdir(parents=True, exist_ok=True)
     (log.parent / "sitecustomize.py").write_text(textwrap.dedent(_NETWORK_GUARD), encoding="utf-8")
     log.touch()
-    env = {name: value for name, value in os.environ.items()
-           if name not in {"DO_NOT_TRACK", "DBT_SEND_ANONYMOUS_USAGE_STATS", "GX_ANALYTICS_ENABLED",
-                           "DAGSTER_DISABLE_TELEMETRY", "DAGSTER_HOME", "PYTHONPATH"}}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name
+        not in {
+            "DO_NOT_TRACK",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS",
+            "GX_ANALYTICS_ENABLED",
+            "DAGSTER_DISABLE_TELEMETRY",
+            "DAGSTER_HOME",
+            "PYTHONPATH",
+        }
+    }
     env.update(PYTHONPATH=os.pathsep.join([str(log.parent), str(REPO_ROOT)]), RW_TEST_NETWORK_LOG=str(log))
     return env
 
 
-def start_cli(*args: str, home: Path, inbox: Path, offline_root: Path | None = None,
-              **env: str) -> subprocess.Popen:
+def start_cli(*args: str, home: Path, inbox: Path, offline_root: Path | None = None, **env: str) -> subprocess.Popen:
     """`research-warehouse <args>` as a subprocess in its own process group (so that it and its dbt
     child can be killed together); with `offline_root`, with the network guard and, where the
     machine allows it, in a network namespace without any network."""
@@ -251,8 +303,15 @@ def start_cli(*args: str, home: Path, inbox: Path, offline_root: Path | None = N
         if network_namespace_available():
             command = ["unshare", "-rn", *command]
     base.update(run_env(RW_INBOX=str(inbox), RW_HOME=str(home), **env))
-    return subprocess.Popen(command, cwd=REPO_ROOT, env=base, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    return subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        env=base,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def finish(process: subprocess.Popen, home: Path, timeout: float = 600) -> PipelineRun:
@@ -264,13 +323,23 @@ def finish(process: subprocess.Popen, home: Path, timeout: float = 600) -> Pipel
 def table_snapshot(db: Path, schema: str) -> dict[str, list[tuple]]:
     """Every table of `schema`, rows sorted, without the columns that only record run times."""
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                            "where table_schema = ? order by 1", [schema]).fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = ? order by 1", [schema]
+            ).fetchall()
+        ]
         snapshot = {}
         for table in tables:
-            columns = [c for (c,) in con.execute("select column_name from information_schema.columns where "
-                                                 "table_schema = ? and table_name = ? order by ordinal_position",
-                                                 [schema, table]).fetchall() if c not in RUN_TIME_COLUMNS]
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where "
+                    "table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+                if c not in RUN_TIME_COLUMNS
+            ]
             select = ", ".join(f'"{c}"' for c in columns)
             rows = con.execute(f'select {select} from "{schema}"."{table}"').fetchall()
             snapshot[table] = sorted(rows, key=repr)
@@ -311,8 +380,9 @@ def fresh_bad_input_run(tmp_path_factory: pytest.TempPathFactory) -> FreshRun:
         result = run_in_process("run", home=root / "home", inbox=root / "inbox")
         assert result.exit_code == 0, result.output
         # Later tests copy this home; they must not change it.
-        _fresh_runs[key] = FreshRun(result, root / "inbox", expected, table_snapshot(result.warehouse, "marts"),
-                                    file_outcomes(result.warehouse))
+        _fresh_runs[key] = FreshRun(
+            result, root / "inbox", expected, table_snapshot(result.warehouse, "marts"), file_outcomes(result.warehouse)
+        )
     return _fresh_runs[key]
 
 
@@ -333,6 +403,8 @@ def offline_reextract_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Pip
         root = tmp_path_factory.mktemp("reextract")
         copy = copy_home(home, root / "home")
         (root / "inbox").mkdir()  # nothing new arrives: only what was landed is extracted again
-        _offline_reextracts[key] = finish(start_cli("reextract", home=copy, inbox=root / "inbox",
-                                                    offline_root=root), copy), root
+        _offline_reextracts[key] = (
+            finish(start_cli("reextract", home=copy, inbox=root / "inbox", offline_root=root), copy),
+            root,
+        )
     return _offline_reextracts[key]

@@ -13,10 +13,27 @@ from pipelines.core.landing import landed_path
 from pipelines.extraction.decoding import decode_report
 from pipelines.extraction.report import extract_report
 from tests.conftest import SEED_REPORT
-from tests.integration.reliability import (ABSURD_AMOUNT, BIDI_TITLE, DUPLICATE, LOADED, MAX_FILE_BYTES,
-                                           PAGES_ABOVE_500, QUARANTINED, SQL_BROKER, SQL_CLAIM, SQL_TITLE, WAITING,
-                                           FreshRun, copy_home, file_outcomes, fresh_bad_input_run,
-                                           offline_reextract_run, run_in_process, sha256, table_snapshot)
+from tests.integration.reliability import (
+    ABSURD_AMOUNT,
+    BIDI_TITLE,
+    DUPLICATE,
+    LOADED,
+    MAX_FILE_BYTES,
+    PAGES_ABOVE_500,
+    QUARANTINED,
+    SQL_BROKER,
+    SQL_CLAIM,
+    SQL_TITLE,
+    WAITING,
+    FreshRun,
+    copy_home,
+    file_outcomes,
+    fresh_bad_input_run,
+    offline_reextract_run,
+    run_in_process,
+    sha256,
+    table_snapshot,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +56,8 @@ def test_the_run_publishes_and_counts_every_file(fresh: FreshRun) -> None:
     assert fresh.result.exit_code == 0, fresh.result.output
     assert "published:         yes" in fresh.result.output
     [(received, quarantined, published)] = query(
-        fresh, "select files_received, files_quarantined, published from audit.runs")
+        fresh, "select files_received, files_quarantined, published from audit.runs"
+    )
     assert received == len(fresh.expected) and published
     assert quarantined == sum(e.status == QUARANTINED for e in fresh.expected.values())
 
@@ -78,7 +96,7 @@ def test_copies_and_links_inside_the_inbox_are_duplicates_of_the_loaded_report(f
 
 def test_landing_keeps_the_original_bytes_under_their_hash(fresh: FreshRun) -> None:
     landing = fresh.result.home / "landing"
-    for name, (status, _, content_sha256, _) in fresh.files.items():
+    for name, (_status, _, content_sha256, _) in fresh.files.items():
         if content_sha256 is None:
             continue
         source = fresh.expected[name].path or fresh.inbox / name
@@ -89,8 +107,14 @@ def test_landing_keeps_the_original_bytes_under_their_hash(fresh: FreshRun) -> N
 
 def test_files_never_read_are_not_landed(fresh: FreshRun) -> None:
     never_read = {name for name, (_, _, sha, _) in fresh.files.items() if sha is None}
-    assert never_read == {"over the limit.txt", "fifo.txt", "link outside.txt", "link to a folder outside",
-                          "dangling link.txt", "loop.txt"}
+    assert never_read == {
+        "over the limit.txt",
+        "fifo.txt",
+        "link outside.txt",
+        "link to a folder outside",
+        "dangling link.txt",
+        "loop.txt",
+    }
     [(size,)] = query(fresh, "select size_bytes from audit.files where source_file = 'over the limit.txt'")
     assert size == (fresh.inbox / "over the limit.txt").stat().st_size > MAX_FILE_BYTES
     landed_sizes = {p.stat().st_size for p in (fresh.result.home / "landing").rglob("*") if p.is_file()}
@@ -109,30 +133,44 @@ def test_loaded_reports_are_exactly_what_the_extractor_reads_from_them(fresh: Fr
     for name, (_, _, content_sha256, report_id) in loaded.items():
         text = decode_report(landed_path(landing, content_sha256).read_bytes()).text
         rows = extract_report(report_id, text)
-        claims = query(fresh, """select claim_seq, section, subsection, claim_text, cited_pages, char_start, char_end
-                                 from marts.fct_claim where report_id = ? order by claim_seq""", [report_id])
+        claims = query(
+            fresh,
+            """select claim_seq, section, subsection, claim_text, cited_pages, char_start, char_end
+                                 from marts.fct_claim where report_id = ? order by claim_seq""",
+            [report_id],
+        )
         assert claims == [tuple(row[1:]) for row in rows["claims"]], name
-        metrics = query(fresh, """select metric_seq, raw_text, value, value_high, unit, per_unit, fiscal_year,
+        metrics = query(
+            fresh,
+            """select metric_seq, raw_text, value, value_high, unit, per_unit, fiscal_year,
                                          qualifier, measure, change_basis, direction, metric_kind, is_forecast,
                                          char_start, char_end
                                   from marts.fct_metric where report_id = ? order by 1""",
-                        [report_id])
+            [report_id],
+        )
         assert metrics == [(m[2], *m[3:]) for m in rows["metrics"]], name
         [(broker, title, published_at)] = query(
-            fresh, "select broker_raw, title, published_at from marts.dim_report where report_id = ?", [report_id])
+            fresh, "select broker_raw, title, published_at from marts.dim_report where report_id = ?", [report_id]
+        )
         assert (broker, title, published_at) == (rows["reports"][0][1], rows["reports"][0][4], rows["reports"][0][2])
 
 
 def test_sql_metacharacters_are_stored_verbatim_and_harm_nothing(fresh: FreshRun) -> None:
     report_id = report_id_of(fresh, "sql'); drop table audit.files;--.txt")
-    assert query(fresh, "select broker_raw, title from marts.dim_report where report_id = ?",
-                 [report_id]) == [(SQL_BROKER, SQL_TITLE)]
-    claims = [text for (text,) in query(fresh, "select claim_text from marts.fct_claim where report_id = ?",
-                                        [report_id])]
+    assert query(fresh, "select broker_raw, title from marts.dim_report where report_id = ?", [report_id]) == [
+        (SQL_BROKER, SQL_TITLE)
+    ]
+    claims = [
+        text for (text,) in query(fresh, "select claim_text from marts.fct_claim where report_id = ?", [report_id])
+    ]
     assert any(SQL_CLAIM.rstrip(" \\") in text for text in claims)
     assert any("Bobby Tables'; DELETE FROM marts.fct_metric WHERE '1'='1" in text for text in claims)
-    companies = {c for (c,) in query(fresh, "select company_name_raw from marts.fct_recommendation "
-                                            "where report_id = ?", [report_id])}
+    companies = {
+        c
+        for (c,) in query(
+            fresh, "select company_name_raw from marts.fct_recommendation where report_id = ?", [report_id]
+        )
+    }
     assert "O'Reilly Media" in companies
     # Every table the payloads name is still there and still holds every other report.
     assert query(fresh, "select count(*) from audit.files") == [(len(fresh.expected),)]
@@ -144,29 +182,41 @@ def test_control_and_bidi_characters_are_kept_as_received(fresh: FreshRun) -> No
     name = "bidi \u202etxt.exe\u202c control.txt"
     report_id = report_id_of(fresh, name)
     assert query(fresh, "select title from marts.dim_report where report_id = ?", [report_id]) == [(BIDI_TITLE,)]
-    [(claim,)] = query(fresh, "select claim_text from marts.fct_claim where report_id = ? and claim_seq = 1",
-                       [report_id])
+    [(claim,)] = query(
+        fresh, "select claim_text from marts.fct_claim where report_id = ? and claim_seq = 1", [report_id]
+    )
     assert "\u202egrows\u202c" in claim and "\x07" in claim and "\x1b[31mANSI" in claim
 
 
 def test_huge_bullets_load_whole(fresh: FreshRun) -> None:
-    [(pages,)] = query(fresh, "select max(len(cited_pages)) from marts.fct_claim where report_id = ?",
-                       [report_id_of(fresh, "citations.txt")])
+    [(pages,)] = query(
+        fresh,
+        "select max(len(cited_pages)) from marts.fct_claim where report_id = ?",
+        [report_id_of(fresh, "citations.txt")],
+    )
     assert pages == 5000
-    [(longest,)] = query(fresh, "select max(length(claim_text)) from marts.fct_claim where report_id = ?",
-                         [report_id_of(fresh, "long token.txt")])
+    [(longest,)] = query(
+        fresh,
+        "select max(length(claim_text)) from marts.fct_claim where report_id = ?",
+        [report_id_of(fresh, "long token.txt")],
+    )
     assert longest > 1_000_000
 
 
 def held_rows(fresh: FreshRun, name: str) -> list[tuple]:
-    return query(fresh, """select table_name, row_json, expectation, reason from audit.quarantined_rows
-                           where report_id = ? order by table_name, row_json""", [report_id_of(fresh, name)])
+    return query(
+        fresh,
+        """select table_name, row_json, expectation, reason from audit.quarantined_rows
+                           where report_id = ? order by table_name, row_json""",
+        [report_id_of(fresh, name)],
+    )
 
 
 def test_one_absurd_amount_is_held_aside_and_the_rest_of_its_report_loads(fresh: FreshRun) -> None:
     report_id = report_id_of(fresh, ABSURD_AMOUNT)
-    assert query(fresh, "select has_quarantined_rows from marts.dim_report where report_id = ?",
-                 [report_id]) == [(True,)]
+    assert query(fresh, "select has_quarantined_rows from marts.dim_report where report_id = ?", [report_id]) == [
+        (True,)
+    ]
     assert query(fresh, "select rating_raw from marts.fct_rating where report_id = ?", [report_id]) == [("Overweight",)]
     assert query(fresh, "select count(*) from marts.fct_claim where report_id = ?", [report_id]) == [(2,)]
     figures = query(fresh, "select raw_text, unit from marts.fct_metric where report_id = ?", [report_id])
@@ -179,22 +229,24 @@ def test_one_absurd_amount_is_held_aside_and_the_rest_of_its_report_loads(fresh:
 
 def test_pages_above_500_hold_their_bullet_and_its_figures_aside_and_the_report_loads(fresh: FreshRun) -> None:
     report_id = report_id_of(fresh, PAGES_ABOVE_500)
-    assert query(fresh, "select has_quarantined_rows from marts.dim_report where report_id = ?",
-                 [report_id]) == [(True,)]
+    assert query(fresh, "select has_quarantined_rows from marts.dim_report where report_id = ?", [report_id]) == [
+        (True,)
+    ]
     assert query(fresh, "select count(*) from marts.fct_rating where report_id = ?", [report_id]) == [(1,)]
-    assert query(fresh, "select max(list_max(cited_pages)) from marts.fct_claim where report_id = ?",
-                 [report_id]) == [(2,)]
+    assert query(fresh, "select max(list_max(cited_pages)) from marts.fct_claim where report_id = ?", [report_id]) == [
+        (2,)
+    ]
     held = held_rows(fresh, PAGES_ABOVE_500)
     assert [table for table, *_ in held] == ["raw.claims", "raw.metrics"]
     assert all("cited_pages_max" in expectation for _, _, expectation, _ in held)
     assert held[1][3].startswith("its claim was held aside")
-    assert query(fresh, "select count(*) from marts.fct_metric where report_id = ? and raw_text = '30 billion yuan'",
-                 [report_id]) == [(0,)]
+    assert query(
+        fresh, "select count(*) from marts.fct_metric where report_id = ? and raw_text = '30 billion yuan'", [report_id]
+    ) == [(0,)]
     assert query(fresh, "select count(*) from marts.dim_report where has_quarantined_rows") == [(2,)]
 
 
-def test_quarantine_list_shows_files_and_rows_apart_and_retry_keeps_rows_held_once(
-        fresh: FreshRun, tmp_path) -> None:
+def test_quarantine_list_shows_files_and_rows_apart_and_retry_keeps_rows_held_once(fresh: FreshRun, tmp_path) -> None:
     home = copy_home(fresh.result.home, tmp_path / "home")
     (tmp_path / "empty inbox").mkdir()
     listed = run_in_process("quarantine", "list", home=home, inbox=fresh.inbox)
@@ -208,24 +260,32 @@ def test_quarantine_list_shows_files_and_rows_apart_and_retry_keeps_rows_held_on
     with duckdb.connect(str(retried.warehouse), read_only=True) as con:
         after = con.execute("select * exclude (loaded_at) from audit.quarantined_rows order by all").fetchall()
         flagged = con.execute("select count(*) from marts.dim_report where has_quarantined_rows").fetchall()
-        statuses = con.execute("select source_file, status from audit.files where source_file in (?, ?)",
-                               [ABSURD_AMOUNT, PAGES_ABOVE_500]).fetchall()
+        statuses = con.execute(
+            "select source_file, status from audit.files where source_file in (?, ?)", [ABSURD_AMOUNT, PAGES_ABOVE_500]
+        ).fetchall()
     assert after == before and flagged == [(2,)]
     assert sorted(statuses) == sorted([(ABSURD_AMOUNT, LOADED), (PAGES_ABOVE_500, LOADED)])
 
 
 def test_no_infinite_or_nan_number_and_no_absurd_amount_reaches_the_marts(fresh: FreshRun) -> None:
-    columns = query(fresh, """select table_name, column_name from information_schema.columns
-                              where table_schema = 'marts' and data_type in ('DOUBLE', 'FLOAT', 'DECIMAL')""")
+    columns = query(
+        fresh,
+        """select table_name, column_name from information_schema.columns
+                              where table_schema = 'marts' and data_type in ('DOUBLE', 'FLOAT', 'DECIMAL')""",
+    )
     assert columns
     for table, column in columns:
         [(bad,)] = query(fresh, f'select count(*) from marts."{table}" where isinf("{column}") or isnan("{column}")')
         assert bad == 0, (table, column)
-    [(largest,)] = query(fresh, "select max(abs(value)) from marts.fct_metric "
-                                "where unit not in ('%', 'pp', 'x', 'count')")
+    [(largest,)] = query(
+        fresh, "select max(abs(value)) from marts.fct_metric where unit not in ('%', 'pp', 'x', 'count')"
+    )
     assert math.isfinite(largest) and largest < 1e15
-    assert query(fresh, "select count(*) from marts.fct_metric where raw_text like '%e308%' "
-                        "or raw_text like '%12345678901234567890123456%'") == [(0,)]
+    assert query(
+        fresh,
+        "select count(*) from marts.fct_metric where raw_text like '%e308%' "
+        "or raw_text like '%12345678901234567890123456%'",
+    ) == [(0,)]
 
 
 def test_reextract_gives_the_same_warehouse_as_the_fresh_run(fresh: FreshRun, tmp_path_factory) -> None:

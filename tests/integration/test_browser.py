@@ -27,8 +27,11 @@ from pipelines.core import data_docs
 from tests.conftest import REPO_ROOT, SAMPLES
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [pytest.mark.integration, pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+]
 
 RUN_TIMEOUT_SECONDS = 600
 SAMPLE_REPORTS = 4
@@ -60,13 +63,34 @@ def dagster_ui(tmp_path: Path):
     dagster_home.mkdir()
     shutil.copy(REPO_ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
     port, docs_port = _free_port(), _free_port()
-    env = {**os.environ, "RW_HOME": str(home), "RW_INBOX": str(inbox), "DAGSTER_HOME": str(dagster_home),
-           "RW_SETTLE_SECONDS": "0", "RW_WORKERS": "1", "RW_DOCS_PORT": str(docs_port),
-           "DAGSTER_DISABLE_TELEMETRY": "1"}
+    env = {
+        **os.environ,
+        "RW_HOME": str(home),
+        "RW_INBOX": str(inbox),
+        "DAGSTER_HOME": str(dagster_home),
+        "RW_SETTLE_SECONDS": "0",
+        "RW_WORKERS": "1",
+        "RW_DOCS_PORT": str(docs_port),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
     log = (tmp_path / "dagster-dev.log").open("wb")
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1",
-         "-p", str(port)], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "dev",
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         _wait_for(f"http://127.0.0.1:{port}/server_info", timeout=180)
         yield f"http://127.0.0.1:{port}", home, inbox, dagster_home
@@ -88,8 +112,11 @@ def _finished_ui_run(dagster_home: Path, timeout: float):
     with DagsterInstance.from_config(str(dagster_home)) as instance:
         while time.monotonic() < deadline:
             launched = [run for run in instance.get_runs() if "dagster/sensor_name" not in run.tags]
-            if launched and launched[-1].status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE,
-                                                    DagsterRunStatus.CANCELED):
+            if launched and launched[-1].status in (
+                DagsterRunStatus.SUCCESS,
+                DagsterRunStatus.FAILURE,
+                DagsterRunStatus.CANCELED,
+            ):
                 return launched[-1]
             time.sleep(3)
     raise TimeoutError(f"the run launched from the UI did not finish within {timeout:.0f} s")
@@ -135,15 +162,13 @@ def test_materialize_all_from_the_ui_then_read_the_data_docs_offline(dagster_ui)
                 docs = browser.new_page()
                 docs.on("request", lambda request: requested.append(request.url))
                 # Anything not served by this machine is refused, so it could not have styled the page.
-                docs.route(lambda url: urlparse(url).hostname not in ("127.0.0.1", None),
-                           lambda route: route.abort())
+                docs.route(lambda url: urlparse(url).hostname not in ("127.0.0.1", None), lambda route: route.abort())
                 response = docs.goto(link)
                 assert response is not None and response.ok
                 docs.wait_for_load_state("networkidle")
                 stylesheets = docs.evaluate("""() => [...document.styleSheets]
                     .filter(sheet => sheet.href && sheet.cssRules.length > 0).map(sheet => sheet.href)""")
-                navbar_display = docs.evaluate(
-                    "() => getComputedStyle(document.querySelector('.navbar')).display")
+                navbar_display = docs.evaluate("() => getComputedStyle(document.querySelector('.navbar')).display")
             finally:
                 server.shutdown()
                 server.server_close()

@@ -73,14 +73,24 @@ def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("cluster")
     inbox = copy_reports(sorted(SAMPLES.glob("*.txt"))[:REPORTS], root / "inbox")
     in_process = run_pipeline(inbox, root / "in-process")
-    with (local_s3(BUCKET),
-          LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-          Client(cluster, set_as_default=False) as client):
+    with (
+        local_s3(BUCKET),
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
         killer = WorkerKiller(client)
         killer.start()
-        on_cluster = run_cli("run", "--inbox", str(inbox), inbox=inbox, home=root / "on-cluster",
-                             RW_DASK_SCHEDULER=cluster.scheduler_address, RW_BATCH_SIZE=str(BATCH_SIZE),
-                             RW_LANDING_URL=f"s3://{BUCKET}/landing", RW_STAGING_URL=f"s3://{BUCKET}/staging")
+        on_cluster = run_cli(
+            "run",
+            "--inbox",
+            str(inbox),
+            inbox=inbox,
+            home=root / "on-cluster",
+            RW_DASK_SCHEDULER=cluster.scheduler_address,
+            RW_BATCH_SIZE=str(BATCH_SIZE),
+            RW_LANDING_URL=f"s3://{BUCKET}/landing",
+            RW_STAGING_URL=f"s3://{BUCKET}/staging",
+        )
         killer.done.set()
         killer.join()
         live_workers = len(client.nthreads())

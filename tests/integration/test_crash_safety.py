@@ -18,8 +18,15 @@ import pytest
 
 from pipelines.core.runs import INTERRUPTED
 from tests.conftest import REPO_ROOT
-from tests.integration.reliability import (build_bad_inbox, file_outcomes, finish, fresh_bad_input_run, sha256,
-                                           start_cli, table_snapshot)
+from tests.integration.reliability import (
+    build_bad_inbox,
+    file_outcomes,
+    finish,
+    fresh_bad_input_run,
+    sha256,
+    start_cli,
+    table_snapshot,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +41,7 @@ def _group_commands(process_group: int) -> list[list[str]]:
             continue
         try:
             stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()  # state ppid pgrp ...
+            fields = stat[stat.rindex(")") + 2 :].split()  # state ppid pgrp ...
             if int(fields[2]) == process_group and fields[0] != "Z":
                 commands.append((entry / "cmdline").read_bytes().decode(errors="replace").split("\0"))
         except (OSError, ValueError):
@@ -43,8 +50,9 @@ def _group_commands(process_group: int) -> list[list[str]]:
 
 
 def _dbt_is_building(run: subprocess.Popen) -> bool:
-    return any(any(Path(arg).name == "dbt" for arg in command) and "build" in command
-               for command in _group_commands(run.pid))
+    return any(
+        any(Path(arg).name == "dbt" for arg in command) and "build" in command for command in _group_commands(run.pid)
+    )
 
 
 def _holds_anything(folder: Path) -> bool:
@@ -147,14 +155,17 @@ def _published_state(warehouse: Path, previous_sha: str, complete_counts: dict[s
     if sha256(warehouse) == previous_sha:
         return "previous"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        counts = {f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
-                  for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+        counts = {
+            f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
+            for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        }
     assert counts == complete_counts, "a partial warehouse was published"
     return "complete"
 
 
-def test_a_publish_killed_at_any_moment_leaves_the_previous_or_the_complete_warehouse(tmp_path,
-                                                                                      tmp_path_factory) -> None:
+def test_a_publish_killed_at_any_moment_leaves_the_previous_or_the_complete_warehouse(
+    tmp_path, tmp_path_factory
+) -> None:
     fresh = fresh_bad_input_run(tmp_path_factory).result
     build = Path(shutil.copy(fresh.build_db, tmp_path / "build.duckdb"))
     warehouse = tmp_path / "warehouse" / "research.duckdb"
@@ -163,14 +174,19 @@ def test_a_publish_killed_at_any_moment_leaves_the_previous_or_the_complete_ware
     with duckdb.connect(str(previous)) as con:
         con.execute("create schema marts; create table marts.dim_report as select 'previous version' as title")
     with duckdb.connect(str(fresh.warehouse), read_only=True) as con:
-        complete_counts = {f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
-                           for s, t in con.execute("select table_schema, table_name "
-                                                   "from information_schema.tables").fetchall()}
+        complete_counts = {
+            f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
+            for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        }
     outcomes = []
     for delay in [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 30.0]:
         shutil.copy(previous, warehouse)
-        publisher = subprocess.Popen([sys.executable, "-c", PUBLISH, str(build), str(warehouse)], cwd=REPO_ROOT,
-                                     stdout=subprocess.PIPE, text=True)
+        publisher = subprocess.Popen(
+            [sys.executable, "-c", PUBLISH, str(build), str(warehouse)],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert publisher.stdout.readline().strip() == "ready"
         try:
             publisher.wait(timeout=delay)

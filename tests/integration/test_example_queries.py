@@ -34,11 +34,18 @@ QUERY_FILES = sorted(QUERIES_DIR.glob("*.sql"))
 DBT_DIR = REPO_ROOT / "dbt_project"
 STALE_AFTER = timedelta(days=yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"]["stale_rating_days"])
 STATED_CHANGE = {"maintain": "reiteration", "upgrade": "upgrade", "downgrade": "downgrade", "initiate": "initiation"}
-ANALYST_MARTS = ("company_consensus", "industry_consensus", "theme_recommendations_monthly", "forecast_series",
-                 "report_activity_weekly", "fct_rating_change")
+ANALYST_MARTS = (
+    "company_consensus",
+    "industry_consensus",
+    "theme_recommendations_monthly",
+    "forecast_series",
+    "report_activity_weekly",
+    "fct_rating_change",
+)
 
 
 # --- the gold side: what the samples say, modelled in plain Python -------------------------------------------
+
 
 @dataclass(frozen=True)
 class GoldRating:
@@ -96,10 +103,17 @@ class Gold:
             if rating is None:
                 continue
             subject = meta["subject_company"] or {}
-            ratings.append(GoldRating(
-                broker=meta["broker_en"], published_at=self.published_at(report), scope=rating["scope"],
-                target=meta["industry_cn"] if rating["scope"] == "industry" else subject.get("code"),
-                score=rating["score"], std=rating["std"], stated_change=STATED_CHANGE.get(rating["action_std"])))
+            ratings.append(
+                GoldRating(
+                    broker=meta["broker_en"],
+                    published_at=self.published_at(report),
+                    scope=rating["scope"],
+                    target=meta["industry_cn"] if rating["scope"] == "industry" else subject.get("code"),
+                    score=rating["score"],
+                    std=rating["std"],
+                    stated_change=STATED_CHANGE.get(rating["action_std"]),
+                )
+            )
         return ratings
 
     @cached_property
@@ -109,8 +123,11 @@ class Gold:
         for rating in sorted(self.ratings, key=lambda r: r.published_at):
             if rating.target is not None:
                 histories[rating.broker, rating.scope, rating.target].append(rating)
-        return [GoldChange(rating, history[i - 1] if i else None)
-                for history in histories.values() for i, rating in enumerate(history)]
+        return [
+            GoldChange(rating, history[i - 1] if i else None)
+            for history in histories.values()
+            for i, rating in enumerate(history)
+        ]
 
     def current_and_stale(self, scope: str, target: str) -> tuple[list[GoldRating], list[GoldRating]]:
         """Each broker's latest rating on a target, split into current and stale ones."""
@@ -120,13 +137,19 @@ class Gold:
             if (rating.scope, rating.target) == (scope, target):
                 latest[rating.broker] = rating  # changes are in date order
         cutoff = self.reference_at - STALE_AFTER
-        return ([r for r in latest.values() if r.published_at >= cutoff],
-                [r for r in latest.values() if r.published_at < cutoff])
+        return (
+            [r for r in latest.values() if r.published_at >= cutoff],
+            [r for r in latest.values() if r.published_at < cutoff],
+        )
 
     def recommendations(self) -> list[tuple[dict, str, str]]:
         """(report, theme, company as written) of every recommended company."""
-        return [(report, rec["theme"], company) for report in self.reports
-                for rec in report["recommendations"] for company in rec["companies"]]
+        return [
+            (report, rec["theme"], company)
+            for report in self.reports
+            for rec in report["recommendations"]
+            for company in rec["companies"]
+        ]
 
 
 def monday(moment: datetime) -> date:
@@ -142,6 +165,7 @@ def rows_as_dicts(warehouse: Path, sql: str) -> list[dict]:
 
 # --- one check per query, keyed by file stem ----------------------------------------------------------------
 
+
 def check_company_consensus(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
     current, stale = gold.current_and_stale("company", "300308")
     [row] = rows
@@ -150,31 +174,46 @@ def check_company_consensus(rows: list[dict], gold: Gold, run: PipelineRun) -> N
     assert row["n_brokers"] == len(current) and row["n_stale_brokers"] == len(stale)
     assert row["mean_rating_score"] == pytest.approx(statistics.mean(r.score for r in current), abs=0.005)
     counts = Counter(r.std for r in current)
-    assert [row[f"n_{std}"] for std in ("strong_buy", "buy", "hold", "underperform", "sell")] \
-        == [counts[std] for std in ("strong_buy", "buy", "hold", "underperform", "sell")]
+    assert [row[f"n_{std}"] for std in ("strong_buy", "buy", "hold", "underperform", "sell")] == [
+        counts[std] for std in ("strong_buy", "buy", "hold", "underperform", "sell")
+    ]
     for days in (30, 90):
-        window = [c for c in gold.changes if (c.rating.scope, c.rating.target) == ("company", "300308")
-                  and c.rating.published_at > gold.reference_at - timedelta(days=days)]
+        window = [
+            c
+            for c in gold.changes
+            if (c.rating.scope, c.rating.target) == ("company", "300308")
+            and c.rating.published_at > gold.reference_at - timedelta(days=days)
+        ]
         for kind in ("upgrade", "downgrade"):
             assert row[f"n_{kind}s_{days}d"] == sum(c.change_type == kind for c in window)
-    assert row["latest_report_at"] == max(gold.published_at(r) for r in gold.reports
-                                          if (r["report"]["subject_company"] or {}).get("code") == "300308")
+    assert row["latest_report_at"] == max(
+        gold.published_at(r) for r in gold.reports if (r["report"]["subject_company"] or {}).get("code") == "300308"
+    )
 
 
 def check_latest_rating_changes(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
     moves = [c for c in gold.changes if c.change_type not in (None, "reiteration")]
     latest_week = max(monday(c.rating.published_at) for c in moves)
-    expected = sorted((c.rating.published_at, c.rating.broker, c.change_type)
-                      for c in moves if monday(c.rating.published_at) == latest_week)
+    expected = sorted(
+        (c.rating.published_at, c.rating.broker, c.change_type)
+        for c in moves
+        if monday(c.rating.published_at) == latest_week
+    )
     assert sorted((r["published_at"], r["broker"], r["change_type"]) for r in rows) == expected
 
 
 def check_most_recommended_computer_companies(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
-    computer = [(report, company) for report, _, company in gold.recommendations()
-                if report["report"]["industry_cn"] == "计算机"]
+    computer = [
+        (report, company)
+        for report, _, company in gold.recommendations()
+        if report["report"]["industry_cn"] == "计算机"
+    ]
     month = max(gold.published_at(report).strftime("%Y-%m") for report, _ in computer)
-    in_month = [(report["report"]["broker_en"], report["file"], company) for report, company in computer
-                if gold.published_at(report).strftime("%Y-%m") == month]
+    in_month = [
+        (report["report"]["broker_en"], report["file"], company)
+        for report, company in computer
+        if gold.published_at(report).strftime("%Y-%m") == month
+    ]
     names_per_row = [set(row["names_as_written"].split(" | ")) for row in rows]
     assert set().union(*names_per_row) == {company for _, _, company in in_month}
     for row, names in zip(rows, names_per_row, strict=True):
@@ -192,8 +231,11 @@ def check_bytedance_capex(rows: list[dict], gold: Gold, run: PipelineRun) -> Non
     expected = set()
     for report in gold.reports:
         claims = [c["text"] for c in report["claims"] if CAPEX.search(c["text"]) and BYTEDANCE.search(c["text"])]
-        expected |= {(gold.published_at(report), m["value"], m["year"], m["unit"]) for m in report["metrics"]
-                     if MONEY.fullmatch(m["unit"]) and m["per"] is None and any(m["text"] in c for c in claims)}
+        expected |= {
+            (gold.published_at(report), m["value"], m["year"], m["unit"])
+            for m in report["metrics"]
+            if MONEY.fullmatch(m["unit"]) and m["per"] is None and any(m["text"] in c for c in claims)
+        }
     assert len(rows) == len(expected)
     assert {(r["published_at"], r["value"], r["fiscal_year"], r["unit"]) for r in rows} == expected
 
@@ -203,8 +245,9 @@ DOWNGRADE_WINDOW = timedelta(days=180)  # as the question of 05 says
 
 def check_brokers_downgrading(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
     since = gold.reference_at - DOWNGRADE_WINDOW
-    expected = Counter(c.rating.broker for c in gold.changes
-                       if c.change_type == "downgrade" and c.rating.published_at > since)
+    expected = Counter(
+        c.rating.broker for c in gold.changes if c.change_type == "downgrade" and c.rating.published_at > since
+    )
     assert {(r["broker"], r["n_downgrades"]) for r in rows} == set(expected.items())
     assert [r["n_downgrades"] for r in rows] == sorted((r["n_downgrades"] for r in rows), reverse=True)
 
@@ -232,14 +275,24 @@ def check_net_profit_forecasts(rows: list[dict], gold: Gold, run: PipelineRun) -
             for metric in report["metrics"]:
                 position = claim["text"].find(metric["text"])
                 before = f" {claim['text'][:position].lower()} "
-                is_forecast = "forecast" in claim["section"].lower() or "valuation" in claim["section"].lower() \
+                is_forecast = (
+                    "forecast" in claim["section"].lower()
+                    or "valuation" in claim["section"].lower()
                     or (metric["year"] or 0) > published.year
-                if position >= 0 and metric["unit"] == "CNY" and metric["per"] is None and is_forecast \
-                        and before.rfind("net profit") > max(before.rfind(kind) for kind in OTHER_FIGURE_KINDS):
-                    expected.add((metric["year"], published.date(), report["report"]["broker_en"],
-                                  round(metric["value"] / 1e6)))
-    assert {(r["fiscal_year"], r["published_date"], r["broker"], round(r["net_profit_bn"] * 1e3))
-            for r in rows} == expected
+                )
+                if (
+                    position >= 0
+                    and metric["unit"] == "CNY"
+                    and metric["per"] is None
+                    and is_forecast
+                    and before.rfind("net profit") > max(before.rfind(kind) for kind in OTHER_FIGURE_KINDS)
+                ):
+                    expected.add(
+                        (metric["year"], published.date(), report["report"]["broker_en"], round(metric["value"] / 1e6))
+                    )
+    assert {
+        (r["fiscal_year"], r["published_date"], r["broker"], round(r["net_profit_bn"] * 1e3)) for r in rows
+    } == expected
     assert len(rows) == len(expected)
 
 
@@ -255,8 +308,13 @@ def check_broker_activity(rows: list[dict], gold: Gold, run: PipelineRun) -> Non
             expected[(*key, "n_company_reports")] += meta["report_type"] == "company"
             expected[(*key, "n_industry_reports")] += meta["report_type"] == "industry"
             expected[(*key, "n_ratings")] += meta["rating"] is not None
-    actual = Counter({(r["broker"], r["industry"], column): r[column] for r in rows
-                      for column in ("n_reports", "n_company_reports", "n_industry_reports", "n_ratings")})
+    actual = Counter(
+        {
+            (r["broker"], r["industry"], column): r[column]
+            for r in rows
+            for column in ("n_reports", "n_company_reports", "n_industry_reports", "n_ratings")
+        }
+    )
     assert +actual == +expected  # unary + drops zero counts
 
 
@@ -267,8 +325,11 @@ def check_rating_action_disagreements(rows: list[dict], gold: Gold, run: Pipelin
             return stated in ("upgrade", "downgrade")
         return stated is not None and derived is not None and stated != derived
 
-    expected = sorted((c.rating.published_at, c.rating.broker, c.rating.stated_change, c.derived_change)
-                      for c in gold.changes if questionable(c))
+    expected = sorted(
+        (c.rating.published_at, c.rating.broker, c.rating.stated_change, c.derived_change)
+        for c in gold.changes
+        if questionable(c)
+    )
     assert sorted((r["published_at"], r["broker"], r["stated_change"], r["derived_change"]) for r in rows) == expected
 
 
@@ -282,8 +343,9 @@ def check_top_themes(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
         if gold.published_at(report) > since:
             brokers[theme.lower()].add(report["report"]["broker_en"])
             reports[theme.lower()].add(report["file"])
-    assert {(r["theme"], r["n_brokers"], r["n_reports"]) for r in rows} \
-        == {(theme, len(brokers[theme]), len(reports[theme])) for theme in brokers}
+    assert {(r["theme"], r["n_brokers"], r["n_reports"]) for r in rows} == {
+        (theme, len(brokers[theme]), len(reports[theme])) for theme in brokers
+    }
 
 
 def name_key(name: str) -> str:
@@ -293,8 +355,12 @@ def name_key(name: str) -> str:
 def seed_names(seed: str, columns: tuple[str, ...]) -> set[str]:
     """Every name and alias of a reference seed, folded like the warehouse folds them."""
     with (SEEDS_DIR / seed).open(encoding="utf-8") as handle:
-        return {name_key(name) for row in csv.DictReader(handle)
-                for name in [*(row[c] for c in columns), *(row["aliases"] or "").split("|")] if name.strip()}
+        return {
+            name_key(name)
+            for row in csv.DictReader(handle)
+            for name in [*(row[c] for c in columns), *(row["aliases"] or "").split("|")]
+            if name.strip()
+        }
 
 
 def check_unresolved_names(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
@@ -329,6 +395,7 @@ CHECKS: dict[str, Callable[[list[dict], Gold, PipelineRun], None]] = {
 
 
 # --- fixtures and tests ---------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def samples_run(tmp_path_factory) -> PipelineRun:
@@ -390,8 +457,9 @@ def test_rating_changes_follow_each_brokers_history(samples_run: PipelineRun, go
     rows = samples_run.query("""
         select c.published_at, b.name_en, c.derived_change, c.change_type
         from marts.fct_rating_change c join marts.dim_broker b using (broker_id)""")
-    assert sorted(rows) == sorted((c.rating.published_at, c.rating.broker, c.derived_change, c.change_type)
-                                  for c in gold.changes)
+    assert sorted(rows) == sorted(
+        (c.rating.published_at, c.rating.broker, c.derived_change, c.change_type) for c in gold.changes
+    )
 
 
 def test_weekly_activity_counts_every_report_once(samples_run: PipelineRun, gold: Gold):
@@ -405,29 +473,39 @@ def test_theme_recommendations_by_month(samples_run: PipelineRun, gold: Gold):
     rows = samples_run.query("""select year_month, sum(n_reports) from marts.theme_recommendations_monthly
                                 group by 1""")
     # one row per month x theme x company: summed, n_reports counts each report's distinct (theme, company)
-    month_of = {(report["file"], theme.lower(), name_key(company)): gold.published_at(report).strftime("%Y-%m")
-                for report, theme, company in gold.recommendations()}
+    month_of = {
+        (report["file"], theme.lower(), name_key(company)): gold.published_at(report).strftime("%Y-%m")
+        for report, theme, company in gold.recommendations()
+    }
     assert dict(rows) == Counter(month_of.values())
 
 
 def test_forecast_series_has_each_company_reports_forecasts(samples_run: PipelineRun, gold: Gold):
-    companies = {code for (code,) in samples_run.query("""
+    companies = {
+        code
+        for (code,) in samples_run.query("""
         select c.ticker from marts.forecast_series s join marts.dim_company c using (company_id)
-        where s.is_forecast""")}
-    assert companies == {r["report"]["subject_company"]["code"] for r in gold.reports
-                         if r["report"]["report_type"] == "company"}
+        where s.is_forecast""")
+    }
+    assert companies == {
+        r["report"]["subject_company"]["code"] for r in gold.reports if r["report"]["report_type"] == "company"
+    }
 
 
 # --- estimates and figure measures (queries 12-15, marts fct_estimate and estimate_consensus) ----------------
 # Expectations from the gold metrics (measure / change_basis / direction / year / value), each placed in the
 # claim that states it (the first claim, from the previous metric's on, whose text contains it).
 
-AI_BUILDOUT = re.compile(r"\bai\b|artificial intelligence|computing power|\bcompute\b|data cent(?:er|re)|\bcloud\b"
-                         r"|inference|\bgpus?\b|\bservers?\b|算力|智算|人工智能|数据中心", re.IGNORECASE)
+AI_BUILDOUT = re.compile(
+    r"\bai\b|artificial intelligence|computing power|\bcompute\b|data cent(?:er|re)|\bcloud\b"
+    r"|inference|\bgpus?\b|\bservers?\b|算力|智算|人工智能|数据中心",
+    re.IGNORECASE,
+)
 HUMANOID = re.compile(r"humanoid|人形机器人", re.IGNORECASE)
 FORECAST_HEADING = re.compile(r"forecast|valuation|estimate|outlook|预测|估值|展望", re.IGNORECASE)
-ESTIMATE_STALE_AFTER = timedelta(days=yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"].get(
-    "estimate_stale_days", STALE_AFTER.days))
+ESTIMATE_STALE_AFTER = timedelta(
+    days=yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"].get("estimate_stale_days", STALE_AFTER.days)
+)
 
 
 def metrics_in_claims(report: dict) -> list[tuple[dict, dict]]:
@@ -478,39 +556,62 @@ def gold_estimates(gold: Gold) -> list[GoldEstimate]:
         seen = set()
         for metric, claim in metrics_in_claims(report):
             if metric["change_basis"] != "level" or not (
-                    (metric["year"] or 0) > published.year or FORECAST_HEADING.search(heading(claim))):
+                (metric["year"] or 0) > published.year or FORECAST_HEADING.search(heading(claim))
+            ):
                 continue
             per = None if metric["measure"] == "target_price" else metric["per"]
             series = (metric["measure"], metric["year"], metric["unit"], per)
             if series not in seen:
                 seen.add(series)
-                estimates.append(GoldEstimate(subject["code"], report["report"]["broker_en"], published, *series,
-                                              signed(metric)))
+                estimates.append(
+                    GoldEstimate(subject["code"], report["report"]["broker_en"], published, *series, signed(metric))
+                )
     return sorted(estimates, key=lambda e: e.published_at)
 
 
 def previous_estimate(estimate: GoldEstimate, estimates: list[GoldEstimate]) -> GoldEstimate | None:
-    earlier = [e for e in estimates if e.published_at < estimate.published_at and e.broker == estimate.broker
-               and (e.code, e.measure, e.year, e.unit, e.per)
-               == (estimate.code, estimate.measure, estimate.year, estimate.unit, estimate.per)]
+    earlier = [
+        e
+        for e in estimates
+        if e.published_at < estimate.published_at
+        and e.broker == estimate.broker
+        and (e.code, e.measure, e.year, e.unit, e.per)
+        == (estimate.code, estimate.measure, estimate.year, estimate.unit, estimate.per)
+    ]
     return earlier[-1] if earlier else None
 
 
 def check_ai_capex(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
-    expected = Counter((gold.published_at(report), metric["value"], metric["year"], metric["unit"],
-                        metric["change_basis"], metric["direction"])
-                       for report in gold.reports for metric, claim in metrics_in_claims(report)
-                       if metric["measure"] == "capex" and AI_BUILDOUT.search(f"{claim['text']} {claim['subsection']}"))
-    assert Counter((r["published_at"], r["value"], r["fiscal_year"], r["unit"], r["change_basis"], r["direction"])
-                   for r in rows) == expected
+    expected = Counter(
+        (
+            gold.published_at(report),
+            metric["value"],
+            metric["year"],
+            metric["unit"],
+            metric["change_basis"],
+            metric["direction"],
+        )
+        for report in gold.reports
+        for metric, claim in metrics_in_claims(report)
+        if metric["measure"] == "capex" and AI_BUILDOUT.search(f"{claim['text']} {claim['subsection']}")
+    )
+    assert (
+        Counter(
+            (r["published_at"], r["value"], r["fiscal_year"], r["unit"], r["change_basis"], r["direction"])
+            for r in rows
+        )
+        == expected
+    )
     assert all(r["signed_value"] == (-r["value"] if r["direction"] == "down" else r["value"]) for r in rows)
 
 
 def check_humanoid_market_size(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
-    expected = Counter((gold.published_at(report), report["report"]["broker_en"], metric["year"], metric["value"],
-                        metric["unit"])
-                       for report in gold.reports for metric, claim in metrics_in_claims(report)
-                       if metric["measure"] == "market_size" and HUMANOID.search(f"{claim['text']} {claim['subsection']}"))
+    expected = Counter(
+        (gold.published_at(report), report["report"]["broker_en"], metric["year"], metric["value"], metric["unit"])
+        for report in gold.reports
+        for metric, claim in metrics_in_claims(report)
+        if metric["measure"] == "market_size" and HUMANOID.search(f"{claim['text']} {claim['subsection']}")
+    )
     assert Counter((r["published_at"], r["broker"], r["fiscal_year"], r["value"], r["unit"]) for r in rows) == expected
 
 
@@ -522,16 +623,34 @@ def check_net_profit_estimate_revisions(rows: list[dict], gold: Gold, run: Pipel
         previous = previous_estimate(estimate, estimates)
         # consensus on the estimate's date: each broker's latest estimate of the series, if not stale
         latest = {e.broker: e for e in chosen if e.published_at.date() <= estimate.published_at.date()}
-        current = [e.value for e in latest.values()
-                   if e.published_at.date() >= estimate.published_at.date() - ESTIMATE_STALE_AFTER]
-        expected.append((estimate.published_at.date(), estimate.broker, round(estimate.value / 1e6),
-                         previous and round(previous.value / 1e6),
-                         previous and round((estimate.value - previous.value) / 1e6),
-                         len(current), round(statistics.mean(current) / 1e6)))
-    assert sorted((r["published_date"], r["broker"], round(r["net_profit_bn"] * 1e3),
-                   None if r["previous_net_profit_bn"] is None else round(r["previous_net_profit_bn"] * 1e3),
-                   None if r["revision_bn"] is None else round(r["revision_bn"] * 1e3),
-                   r["consensus_n_brokers"], round(r["consensus_mean_bn"] * 1e3)) for r in rows) == sorted(expected)
+        current = [
+            e.value
+            for e in latest.values()
+            if e.published_at.date() >= estimate.published_at.date() - ESTIMATE_STALE_AFTER
+        ]
+        expected.append(
+            (
+                estimate.published_at.date(),
+                estimate.broker,
+                round(estimate.value / 1e6),
+                previous and round(previous.value / 1e6),
+                previous and round((estimate.value - previous.value) / 1e6),
+                len(current),
+                round(statistics.mean(current) / 1e6),
+            )
+        )
+    assert sorted(
+        (
+            r["published_date"],
+            r["broker"],
+            round(r["net_profit_bn"] * 1e3),
+            None if r["previous_net_profit_bn"] is None else round(r["previous_net_profit_bn"] * 1e3),
+            None if r["revision_bn"] is None else round(r["revision_bn"] * 1e3),
+            r["consensus_n_brokers"],
+            round(r["consensus_mean_bn"] * 1e3),
+        )
+        for r in rows
+    ) == sorted(expected)
 
 
 def check_net_profit_falls(rows: list[dict], gold: Gold, run: PipelineRun) -> None:
@@ -541,21 +660,25 @@ def check_net_profit_falls(rows: list[dict], gold: Gold, run: PipelineRun) -> No
             latest[report["report"]["subject_company"]["code"]] = report
     expected = Counter(
         (code, gold.published_at(report).date(), report["report"]["broker_en"], signed(metric), metric["unit"])
-        for code, report in latest.items() for metric, claim in metrics_in_claims(report)
+        for code, report in latest.items()
+        for metric, claim in metrics_in_claims(report)
         if (metric["measure"], metric["change_basis"], metric["direction"]) == ("net_profit", "yoy", "down")
         and (metric["year"] is None or metric["year"] <= gold.published_at(report).year)
-        and not FORECAST_HEADING.search(heading(claim)))
+        and not FORECAST_HEADING.search(heading(claim))
+    )
     assert Counter((r["ticker"], r["published_date"], r["broker"], r["fall"], r["unit"]) for r in rows) == expected
     assert all(r["fall"] < 0 for r in rows)
     assert [r["fall"] for r in rows] == sorted(r["fall"] for r in rows)
 
 
-CHECKS.update({
-    "12_ai_capex_figures": check_ai_capex,
-    "13_humanoid_robot_market_size": check_humanoid_market_size,
-    "14_net_profit_2025_estimate_revisions": check_net_profit_estimate_revisions,
-    "15_net_profit_falls_latest_results": check_net_profit_falls,
-})
+CHECKS.update(
+    {
+        "12_ai_capex_figures": check_ai_capex,
+        "13_humanoid_robot_market_size": check_humanoid_market_size,
+        "14_net_profit_2025_estimate_revisions": check_net_profit_estimate_revisions,
+        "15_net_profit_falls_latest_results": check_net_profit_falls,
+    }
+)
 
 
 @pytest.mark.parametrize("table", ["fct_estimate", "estimate_consensus"])
@@ -571,8 +694,20 @@ def test_estimates_are_the_company_reports_forecasts(samples_run: PipelineRun, g
         from marts.fct_estimate e join marts.dim_company c using (company_id)
         left join marts.dim_broker b using (broker_id)""")
     estimates = gold_estimates(gold)
-    expected = Counter((e.code, e.broker, e.published_at, e.measure, e.year, e.unit, e.per, sig(e.value),
-                        sig((previous := previous_estimate(e, estimates)) and previous.value)) for e in estimates)
+    expected = Counter(
+        (
+            e.code,
+            e.broker,
+            e.published_at,
+            e.measure,
+            e.year,
+            e.unit,
+            e.per,
+            sig(e.value),
+            sig((previous := previous_estimate(e, estimates)) and previous.value),
+        )
+        for e in estimates
+    )
     assert Counter((*row[:7], sig(row[7]), sig(row[8])) for row in rows) == expected
 
 

@@ -32,8 +32,9 @@ def test_a_clean_run_prints_a_short_summary_with_totals(first_and_second) -> Non
     assert "\x1b[" not in first.output  # no colour codes when the output is not a terminal
     assert not any(" of 2" in line and "START" in line for line in lines)  # dbt's node log only with --verbose
     assert re.search(r"^dbt build:\s+\d+\.\d s  done$", first.output, re.M), first.output
-    assert re.search(r"^warehouse:\s+3 reports, \d+ claims, \d+ metrics, \d+ ratings; files: 3 loaded$",
-                     first.output, re.M), first.output
+    assert re.search(
+        r"^warehouse:\s+3 reports, \d+ claims, \d+ metrics, \d+ ratings; files: 3 loaded$", first.output, re.M
+    ), first.output
     assert "(first publish)" in first.output
     assert "published:         yes" in first.output
 
@@ -59,18 +60,21 @@ def test_every_published_column_and_table_has_a_comment(first_and_second) -> Non
 
 def test_the_rating_scale_is_published_most_bullish_first(first_and_second) -> None:
     first, _ = first_and_second
-    assert first.query("select rating_std, label, rating_score, sort_order, direction "
-                       "from marts.dim_rating_scale order by sort_order") == [
-        ("strong_buy", "Strong Buy", 1, 1, "bullish"), ("buy", "Buy", 2, 2, "bullish"),
-        ("hold", "Hold", 3, 3, "neutral"), ("underperform", "Underperform", 4, 4, "bearish"),
-        ("sell", "Sell", 5, 5, "bearish")]
+    assert first.query(
+        "select rating_std, label, rating_score, sort_order, direction from marts.dim_rating_scale order by sort_order"
+    ) == [
+        ("strong_buy", "Strong Buy", 1, 1, "bullish"),
+        ("buy", "Buy", 2, 2, "bullish"),
+        ("hold", "Hold", 3, 3, "neutral"),
+        ("underperform", "Underperform", 4, 4, "bearish"),
+        ("sell", "Sell", 5, 5, "bearish"),
+    ]
     assert first.query("""select count(*) from marts.fct_rating r
                           left join marts.dim_rating_scale s using (rating_std)
                           where r.rating_std is not null and s.rating_std is null""") == [(0,)]
 
 
-@pytest.mark.parametrize("table", ["fct_claim", "fct_metric", "fct_entity_mention", "fct_rating",
-                                   "fct_recommendation"])
+@pytest.mark.parametrize("table", ["fct_claim", "fct_metric", "fct_entity_mention", "fct_rating", "fct_recommendation"])
 def test_every_fact_row_carries_its_report_date_in_an_explicit_zone(first_and_second, table) -> None:
     first, _ = first_and_second
     rows = first.query(f"""select f.published_at, f.published_at_tz, f.published_date, r.published_at
@@ -86,7 +90,9 @@ def test_every_fact_row_carries_its_report_date_in_an_explicit_zone(first_and_se
 
 def test_broker_aliases_are_also_a_list(first_and_second) -> None:
     first, _ = first_and_second
-    for aliases, alias_list in first.query("select aliases, alias_list from marts.dim_broker where aliases is not null"):
+    for aliases, alias_list in first.query(
+        "select aliases, alias_list from marts.dim_broker where aliases is not null"
+    ):
         assert alias_list == aliases.split("|")
 
 

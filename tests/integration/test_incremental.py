@@ -22,11 +22,14 @@ from tests.integration.conftest import PipelineRun, copy_reports, run_pipeline
 pytestmark = pytest.mark.integration
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
-FIRST_BATCH, SECOND_BATCH = SAMPLE_FILES[:len(SAMPLE_FILES) // 2], SAMPLE_FILES[len(SAMPLE_FILES) // 2:]
+FIRST_BATCH, SECOND_BATCH = SAMPLE_FILES[: len(SAMPLE_FILES) // 2], SAMPLE_FILES[len(SAMPLE_FILES) // 2 :]
 INCREMENTAL_FACTS = {"fct_claim": "claim_id", "fct_metric": "metric_id", "fct_entity_mention": "mention_id"}
 # Report-level marts, incremental per report_id too (rebuilt whole only when their reference data changes).
-INCREMENTAL_REPORT_MARTS = {"dim_report": "report_id", "fct_rating": "rating_id",
-                            "fct_recommendation": "recommendation_id"}
+INCREMENTAL_REPORT_MARTS = {
+    "dim_report": "report_id",
+    "fct_rating": "rating_id",
+    "fct_recommendation": "recommendation_id",
+}
 GOLD_LIST = {"fct_claim": "claims", "fct_metric": "metrics", "fct_entity_mention": "entities"}
 # Start of the dbt run that wrote the row (dbt_project/macros/incremental_reports.sql): it is
 # what tells a rebuilt row from a kept one, so a full refresh changes it by definition.
@@ -63,13 +66,20 @@ def report_ids(batch: list[Path], warehouse: Path) -> list[str]:
 
 def gold_reports_with(batch: list[Path], table: str) -> int:
     """How many reports of the batch the gold files give rows of this fact (claims, metrics, entities)."""
-    return sum(bool(json.loads((GOLD / f"{path.stem}.json").read_text(encoding="utf-8"))[GOLD_LIST[table]])
-               for path in batch)
+    return sum(
+        bool(json.loads((GOLD / f"{path.stem}.json").read_text(encoding="utf-8"))[GOLD_LIST[table]]) for path in batch
+    )
 
 
 def mart_tables(warehouse: Path) -> list[str]:
-    return [name for (name,) in query(warehouse, """
-        select table_name from information_schema.tables where table_schema = 'marts' order by 1""")]
+    return [
+        name
+        for (name,) in query(
+            warehouse,
+            """
+        select table_name from information_schema.tables where table_schema = 'marts' order by 1""",
+        )
+    ]
 
 
 def differing_rows(left: Path, right: Path, table: str, ignored: frozenset[str] = frozenset()) -> int:
@@ -77,10 +87,16 @@ def differing_rows(left: Path, right: Path, table: str, ignored: frozenset[str] 
     with duckdb.connect() as con:
         con.execute("attach ? as lhs (read_only)", [str(left)])
         con.execute("attach ? as rhs (read_only)", [str(right)])
-        columns = [name for (name,) in con.execute("""
+        columns = [
+            name
+            for (name,) in con.execute(
+                """
             select column_name from information_schema.columns
             where table_catalog = 'lhs' and table_schema = 'marts' and table_name = ? order by ordinal_position""",
-                                                    [table]).fetchall() if name not in ignored]
+                [table],
+            ).fetchall()
+            if name not in ignored
+        ]
         select = ", ".join(f'"{column}"' for column in columns)
         [(count,)] = con.execute(f"""
             select count(*) from (
@@ -110,8 +126,9 @@ def test_second_batch_leaves_the_first_batchs_rows_as_they_were(warehouses):
     old_reports = report_ids(FIRST_BATCH, first)
     # The samples' subject companies are all in companies.csv, so the company-name lookup does
     # not change with the second batch (when it does, fct_entity_mention is rebuilt by design).
-    assert query(first, "select distinct company_lookup_version from marts.fct_entity_mention") \
-        == query(second, "select distinct company_lookup_version from marts.fct_entity_mention")
+    assert query(first, "select distinct company_lookup_version from marts.fct_entity_mention") == query(
+        second, "select distinct company_lookup_version from marts.fct_entity_mention"
+    )
     for table, key in INCREMENTAL_FACTS.items():
         sql = f"select * from marts.{table} where list_contains(?, report_id) order by {key}"
         before, after = query(first, sql, [old_reports]), query(second, sql, [old_reports])
@@ -138,8 +155,9 @@ def test_run_without_new_files_builds_nothing_and_leaves_the_published_file(ware
     second, again, full_refresh = warehouses["second"], warehouses["again"], warehouses["full_refresh"]
     assert again.read_bytes() == second.read_bytes()  # not rebuilt, not republished: the very same file
     # The run is on record all the same (published with the next build that changes something).
-    runs = query(full_refresh, "select files_received, reports_loaded, published, outcome from audit.runs "
-                               "order by started_at")
+    runs = query(
+        full_refresh, "select files_received, reports_loaded, published, outcome from audit.runs order by started_at"
+    )
     assert runs[2] == (0, 0, False, NOTHING_NEW)
     assert runs[3][2:] == (True, "published")  # --full-refresh builds even with nothing new
 
@@ -151,7 +169,11 @@ def test_full_refresh_gives_identical_marts(warehouses):
     assert {"dim_report", "fct_rating_change", "company_consensus", "forecast_series"} <= set(mart_tables(second))
     for table in mart_tables(second):
         assert differing_rows(second, full_refresh, table, ignored=BUILD_TIME_COLUMNS) == 0, table
-    for table in [*INCREMENTAL_FACTS, *INCREMENTAL_REPORT_MARTS, "fct_rating_change"]:  # the refresh did rebuild every row, so the comparison means something
+    for table in [
+        *INCREMENTAL_FACTS,
+        *INCREMENTAL_REPORT_MARTS,
+        "fct_rating_change",
+    ]:  # the refresh did rebuild every row, so the comparison means something
         [(last_incremental_build,)] = query(second, f"select max(built_at) from marts.{table}")
         [(first_refreshed,)] = query(full_refresh, f"select min(built_at) from marts.{table}")
         assert first_refreshed > last_incremental_build, table

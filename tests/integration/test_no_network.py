@@ -18,8 +18,9 @@ pytestmark = pytest.mark.integration
 def test_the_network_guard_refuses_and_logs_a_connection(tmp_path) -> None:
     """The guard the offline run relies on does catch a connection (so an empty log means something)."""
     probe = "import socket; socket.create_connection(('pypi.org', 443), timeout=2)"
-    result = subprocess.run([sys.executable, "-c", probe], env=offline_env(tmp_path), capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=offline_env(tmp_path), capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0 and "network unreachable (test guard)" in result.stderr
     assert "pypi.org" in attempts_log(tmp_path).read_text(encoding="utf-8")
 
@@ -44,8 +45,12 @@ def test_the_dagster_ui_binds_to_localhost_only() -> None:
 def test_bi_connections_cannot_write_the_published_warehouse(tmp_path_factory) -> None:
     warehouse = fresh_bad_input_run(tmp_path_factory).result.warehouse
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for statement in ("create table marts.injected (x int)", "delete from marts.fct_claim",
-                          "update audit.files set status = 'loaded'", "drop table marts.dim_report"):
+        for statement in (
+            "create table marts.injected (x int)",
+            "delete from marts.fct_claim",
+            "update audit.files set status = 'loaded'",
+            "drop table marts.dim_report",
+        ):
             with pytest.raises(duckdb.Error, match="read-only"):
                 con.execute(statement)
         assert con.execute("select count(*) from marts.dim_report").fetchone()[0] > 0

@@ -33,8 +33,15 @@ def received_home(tmp_path: Path, name: str) -> Settings:
     settings = Settings(inbox=inbox, home=tmp_path / name, batch_size=BATCH_SIZE)
     settings.ensure_dirs()
     build_db.initialize(settings.build_db)
-    received = receive_inbox(inbox, settings.landing_dir, known_files=set(), known_content={},
-                             max_file_bytes=10**7, settle_seconds=0, now=datetime.now())
+    received = receive_inbox(
+        inbox,
+        settings.landing_dir,
+        known_files=set(),
+        known_content={},
+        max_file_bytes=10**7,
+        settle_seconds=0,
+        now=datetime.now(),
+    )
     build_db.record_received(settings.build_db, received, "run-1")
     return settings
 
@@ -42,8 +49,10 @@ def received_home(tmp_path: Path, name: str) -> Settings:
 def staged_frames(settings: Settings) -> dict[str, pl.DataFrame]:
     """Every staged frame, all batches together, in batch order."""
     folders = staging.staged_batches(settings.staging_dir)
-    return {path.stem: pl.concat([pl.read_parquet(folder / path.name) for folder in folders])
-            for path in sorted(folders[0].glob("*.parquet"))}
+    return {
+        path.stem: pl.concat([pl.read_parquet(folder / path.name) for folder in folders])
+        for path in sorted(folders[0].glob("*.parquet"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +102,10 @@ def test_loading_all_batches_is_one_transaction_and_leaves_no_folder(extracted) 
         assert (summary.reports, summary.quarantined) == (31, 2)
         assert staging.staged_batches(settings.staging_dir) == []
         with duckdb.connect(str(settings.build_db), read_only=True) as con:
-            tables[workers] = {name: con.execute(f"select * exclude (loaded_at) from raw.{name} "
-                                                 f"order by all").fetchall()
-                               for name in (*build_db.RAW_TABLES, "report_texts")}
+            tables[workers] = {
+                name: con.execute(f"select * exclude (loaded_at) from raw.{name} order by all").fetchall()
+                for name in (*build_db.RAW_TABLES, "report_texts")
+            }
             statuses = dict(con.execute("select status, count(*) from audit.files group by 1").fetchall())
         assert statuses == {"loaded": 31, "quarantined": 2}
     assert tables[1] == tables[2]

@@ -11,8 +11,25 @@ from pipelines.extraction.reference import company_names, read_seed
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "samples"
 # The exchange vocabulary of the warehouse contract (and the marts_dim_company expectation suite).
-EXCHANGES = {"SSE", "SZSE", "BSE", "HKEX", "NASDAQ", "NYSE", "NYSEAMERICAN", "LSE", "XETRA", "EURONEXT",
-             "SIX", "TSE", "KRX", "TWSE", "TSX", "ASX", "SGX"}
+EXCHANGES = {
+    "SSE",
+    "SZSE",
+    "BSE",
+    "HKEX",
+    "NASDAQ",
+    "NYSE",
+    "NYSEAMERICAN",
+    "LSE",
+    "XETRA",
+    "EURONEXT",
+    "SIX",
+    "TSE",
+    "KRX",
+    "TWSE",
+    "TSX",
+    "ASX",
+    "SGX",
+}
 # A company report title names its subject as 名(代码), with ASCII or full-width brackets.
 SUBJECT_IN_TITLE = re.compile(r"([\u4e00-\u9fff]+)[(（](\d{5,6})[)）]")
 

@@ -25,16 +25,19 @@ def test_every_file_the_gx_templates_load_from_the_internet_is_vendored_or_dropp
 
 
 def test_a_page_is_rewritten_to_relative_local_paths() -> None:
-    html = ('<link href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css" rel="stylesheet">'
-            '<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>'
-            '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=1">'
-            '<link rel="icon" href="../../static/images/favicon.ico">'
-            '<a href="https://greatexpectations.io">GX</a>')
+    html = (
+        '<link href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css" rel="stylesheet">'
+        '<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>'
+        '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=1">'
+        '<link rel="icon" href="../../static/images/favicon.ico">'
+        '<a href="https://greatexpectations.io">GX</a>'
+    )
     assert data_docs.offline_html(html, "../../_assets") == (
         '<link href="../../_assets/vendor/bootstrap.min.css" rel="stylesheet">'
         '<img src="../../_assets/static/images/logo-long.png">'
         '<link rel="icon" href="../../_assets/static/images/favicon.ico">'
-        '<a href="https://greatexpectations.io">GX</a>')
+        '<a href="https://greatexpectations.io">GX</a>'
+    )
 
 
 def test_an_unknown_remote_file_is_an_error_not_a_silent_cdn_call() -> None:

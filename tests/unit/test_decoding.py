@@ -38,15 +38,18 @@ def test_utf16_with_bom_or_nul_pattern_is_decoded(codec: str) -> None:
     assert (decoded.text, decoded.encoding) == (REPORT, "utf-16")
 
 
-@pytest.mark.parametrize(("raw", "words"), [
-    (b"", "empty"),
-    (b"  \r\n\t ", "whitespace"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
-    (b"Core Views\x00\x00 - x\x00 [1]\n" * 3, "NUL"),
-    (bytes(range(1, 32)) * 20, "control character"),
-    (b"\x80\x81\xff\xfe\xfd abc", "neither UTF-8 nor GB18030"),
-])
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b"", "empty"),
+        (b"  \r\n\t ", "whitespace"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        (b"Core Views\x00\x00 - x\x00 [1]\n" * 3, "NUL"),
+        (bytes(range(1, 32)) * 20, "control character"),
+        (b"\x80\x81\xff\xfe\xfd abc", "neither UTF-8 nor GB18030"),
+    ],
+)
 def test_non_text_is_rejected_with_a_readable_reason(raw: bytes, words: str) -> None:
     with pytest.raises(ReportRejected) as rejected:
         decode_report(raw)

@@ -18,8 +18,21 @@ def names(text: str, named_before: tuple[str, ...] = ()) -> list[str]:
 
 def test_invented_names_are_unknown_to_the_reference() -> None:
     known = {name.lower() for name in company_names()}
-    invented = {"Quantora", "Veltrix", "Zorvia", "Lumio", "Tenvora", "Belkam", "Kestrel", "Orbix", "Nexhua",
-                "Veltrys", "Kestrelton", "Orbixia", "Orbixus"}
+    invented = {
+        "Quantora",
+        "Veltrix",
+        "Zorvia",
+        "Lumio",
+        "Tenvora",
+        "Belkam",
+        "Kestrel",
+        "Orbix",
+        "Nexhua",
+        "Veltrys",
+        "Kestrelton",
+        "Orbixia",
+        "Orbixus",
+    }
     assert not invented & {word for name in known for word in name.split()}
 
 
@@ -42,12 +55,16 @@ def test_one_span_per_distinct_name_at_first_mention() -> None:
 
 def test_longest_known_name_wins() -> None:
     assert names("Agricultural Bank of China and Bank of China raised dividends") == [
-        "Agricultural Bank of China", "Bank of China"]
+        "Agricultural Bank of China",
+        "Bank of China",
+    ]
 
 
 def test_shorter_known_name_matches_when_the_longer_one_is_a_hyphenated_compound() -> None:
     assert names("ALIBABA GROUP HOLDING rose and Alibaba Group-backed startups grew") == [
-        "ALIBABA GROUP HOLDING", "Alibaba"]
+        "ALIBABA GROUP HOLDING",
+        "Alibaba",
+    ]
 
 
 def test_alias_spelling_is_kept_as_written() -> None:
@@ -70,7 +87,10 @@ def test_hyphenated_product_names_do_not_count_as_the_company() -> None:
 
 def test_regulators_and_state_bodies_are_organisations() -> None:
     assert names("The NDRC and the Ministry of Finance allocated funds while the PBOC cut rates") == [
-        "NDRC", "Ministry of Finance", "PBOC"]
+        "NDRC",
+        "Ministry of Finance",
+        "PBOC",
+    ]
 
 
 def test_chinese_names_in_the_text_are_found() -> None:
@@ -82,7 +102,9 @@ def test_chinese_names_in_the_text_are_found() -> None:
 
 def test_capitalised_name_ending_in_an_organisation_word() -> None:
     assert names("Quantora Robotics and Nexhua Pharma signed a supply agreement") == [
-        "Quantora Robotics", "Nexhua Pharma"]
+        "Quantora Robotics",
+        "Nexhua Pharma",
+    ]
 
 
 def test_name_of_place_plus_organisation_head() -> None:
@@ -112,7 +134,10 @@ def test_name_after_an_organisation_noun() -> None:
 
 def test_list_mates_of_an_organisation() -> None:
     assert names("Tenvora, Kestrel Semiconductor and Lumio have integrated the model") == [
-        "Tenvora", "Kestrel Semiconductor", "Lumio"]
+        "Tenvora",
+        "Kestrel Semiconductor",
+        "Lumio",
+    ]
 
 
 def test_place_prefix_extends_a_known_name() -> None:
@@ -121,12 +146,17 @@ def test_place_prefix_extends_a_known_name() -> None:
 
 def test_corporate_heads_of_the_vocabulary_table() -> None:
     assert names("Quantora Express, Veltrix Aircraft and Nexhua Lifestyle gained share") == [
-        "Quantora Express", "Veltrix Aircraft", "Nexhua Lifestyle"]
+        "Quantora Express",
+        "Veltrix Aircraft",
+        "Nexhua Lifestyle",
+    ]
 
 
 def test_full_name_and_its_short_form_in_one_claim() -> None:
     assert names("Zorvia Lifestyle Holdings grew 28%, and Zorvia's retail arm grew 70%") == [
-        "Zorvia Lifestyle Holdings", "Zorvia"]
+        "Zorvia Lifestyle Holdings",
+        "Zorvia",
+    ]
 
 
 def test_short_form_of_a_name_given_in_an_earlier_claim() -> None:
@@ -136,8 +166,7 @@ def test_short_form_of_a_name_given_in_an_earlier_claim() -> None:
 
 
 def test_short_forms_drop_corporate_heads_and_leading_places_but_keep_a_distinctive_word() -> None:
-    assert short_forms("Xiamen Orbix Lifestyle Holdings") == {
-        "Orbix Lifestyle Holdings", "Orbix Lifestyle", "Orbix"}
+    assert short_forms("Xiamen Orbix Lifestyle Holdings") == {"Orbix Lifestyle Holdings", "Orbix Lifestyle", "Orbix"}
     assert short_forms("Li Auto") == set()
     assert short_forms("China Grid Technology") == {"Grid Technology"}
 
@@ -194,36 +223,40 @@ def test_takeover_target_and_association() -> None:
 
 def test_comma_and_joins_a_list_of_three_not_two_clauses() -> None:
     assert names("Flights between Kestrelton and Orbixia, and Tenvora Technology secured orders") == [
-        "Tenvora Technology"]
+        "Tenvora Technology"
+    ]
 
 
 # --- rejections --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "Black Myth: Wukong sold over 20 million copies",
-    "Ne Zha 2 grossed over 15 billion yuan",
-    "The Siyuan 590 chip is being deployed at scale",
-    "GDP growth target was kept at 5% and the CPI target lowered to 2%",
-    "UHV approvals accelerated while ASIC and HBM demand grew",
-    "NEV sales rose 49.6% in October",
-    "China's game market reached a record and Guangdong's average price fell",
-    "The Central Economic Work Conference called for a looser monetary policy",
-    "The Government Work Report delivered on March 5 kept the target",
-    "The CSI 300 surged 25% and the Hang Seng Biotech Index rose",
-    "Operators expect capex to fall as investment peaks",
-    "Management expects gross margin to recover",
-    "Gold has entered a new pricing range",
-    "The ethylene project phase II has entered trial operation",
-    "Thermal Power and Precious Metals led the sector",
-    "Local plants in Thailand, Uzbekistan and Brazil will add capacity",
-    "Jensen Huang expects demand to stay strong",
-    "Ahead of Valentine's Day, sales rose 150%",
-    "The World Artificial Intelligence Conference showed more than 150 robots",
-    "The Bureau added 140 entities to the Entity List",
-    "We upgrade the sector to Overweight since its valuation is low",
-    "Zimbabwe plans to ban exports of lithium concentrate",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Black Myth: Wukong sold over 20 million copies",
+        "Ne Zha 2 grossed over 15 billion yuan",
+        "The Siyuan 590 chip is being deployed at scale",
+        "GDP growth target was kept at 5% and the CPI target lowered to 2%",
+        "UHV approvals accelerated while ASIC and HBM demand grew",
+        "NEV sales rose 49.6% in October",
+        "China's game market reached a record and Guangdong's average price fell",
+        "The Central Economic Work Conference called for a looser monetary policy",
+        "The Government Work Report delivered on March 5 kept the target",
+        "The CSI 300 surged 25% and the Hang Seng Biotech Index rose",
+        "Operators expect capex to fall as investment peaks",
+        "Management expects gross margin to recover",
+        "Gold has entered a new pricing range",
+        "The ethylene project phase II has entered trial operation",
+        "Thermal Power and Precious Metals led the sector",
+        "Local plants in Thailand, Uzbekistan and Brazil will add capacity",
+        "Jensen Huang expects demand to stay strong",
+        "Ahead of Valentine's Day, sales rose 150%",
+        "The World Artificial Intelligence Conference showed more than 150 robots",
+        "The Bureau added 140 entities to the Entity List",
+        "We upgrade the sector to Overweight since its valuation is low",
+        "Zimbabwe plans to ban exports of lithium concentrate",
+    ],
+)
 def test_products_indicators_places_events_and_people_are_not_organisations(text: str) -> None:
     assert names(text) == []
 

@@ -19,8 +19,9 @@ SETTINGS = settings(max_examples=200, deadline=None)
 
 def texts(pieces: list[str]) -> st.SearchStrategy[str]:
     """Texts glued from pieces that exercise a pattern's edges, plus look-alike Unicode letters."""
-    return st.lists(st.sampled_from([*pieces, " ", "  ", "\n", "\t", "a", "Z", "9", "ſ", "K", "İ", "ı", "é"]),
-                    max_size=30).map("".join)
+    return st.lists(
+        st.sampled_from([*pieces, " ", "  ", "\n", "\t", "a", "Z", "9", "ſ", "K", "İ", "ı", "é"]), max_size=30
+    ).map("".join)
 
 
 def spans(pattern: re.Pattern[str], text: str, *bounds: int) -> list[tuple[int, int]]:
@@ -43,9 +44,14 @@ PLAIN_QUALIFIER_BEFORE = re.compile(
     r"|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|above|beyond|in\s+excess\s+of|upwards\s+of|at\s+least"
     r"|north\s+of|topp(?:ed|ing))|(?P<under>less\s+than|fewer\s+than|lower\s+than|under|below|short\s+of)"
     r"|(?P<approx>approximately|approx\.?|about|around|nearly|roughly|almost|close\s+to|some|circa|c\.|~"
-    r"|an\s+estimated))\s*$", re.I)
-PLAIN_CLAUSE_BREAK = re.compile(r"[,;:()!?]|\.(?=\s|$)|\s(?:while|whereas|but|although|though|from|after|versus"
-                                r"|vs\.?|compared\s+(?:with|to)|than|which|where)(?=\s)", re.I)
+    r"|an\s+estimated))\s*$",
+    re.I,
+)
+PLAIN_CLAUSE_BREAK = re.compile(
+    r"[,;:()!?]|\.(?=\s|$)|\s(?:while|whereas|but|although|though|from|after|versus"
+    r"|vs\.?|compared\s+(?:with|to)|than|which|where)(?=\s)",
+    re.I,
+)
 
 
 @SETTINGS
@@ -61,8 +67,31 @@ def test_inline_marker(text: str) -> None:
 
 
 @SETTINGS
-@given(texts([",", ";", ".", "(", ")", "!", "?", ":", "while", "WHILE", "than", "vs", "vs.", "compared", "with",
-              "to", "where", "which", "but"]))
+@given(
+    texts(
+        [
+            ",",
+            ";",
+            ".",
+            "(",
+            ")",
+            "!",
+            "?",
+            ":",
+            "while",
+            "WHILE",
+            "than",
+            "vs",
+            "vs.",
+            "compared",
+            "with",
+            "to",
+            "where",
+            "which",
+            "but",
+        ]
+    )
+)
 def test_clause_break(text: str) -> None:
     agree(metric_patterns.CLAUSE_BREAK, PLAIN_CLAUSE_BREAK, text)
 
@@ -79,7 +108,7 @@ def plain_runs(text: str) -> list[entities._Run]:
     current: list[tuple[str, int, int]] = []
     previous_end = 0
     for match in entities.TOKEN.finditer(text):
-        word, gap = match.group(), text[previous_end:match.start()]
+        word, gap = match.group(), text[previous_end : match.start()]
         previous_end = match.end()
         joins = bool(current) and gap == " "
         if word == "of" and joins and current[-1][0] in entities.OF_HEADS:
@@ -96,9 +125,44 @@ def plain_runs(text: str) -> list[entities._Run]:
 
 
 @settings(max_examples=600, deadline=None)
-@given(texts(["of", "Of", "ofx", "offer", "Bank", "Ministry", "Commerce", "US", "$", "&", ".", "-", "+", "'s",
-              "iFlytek", "3SBio", "AI", "eVTOL", "GB200", "o1", "Ltd", "and", "the", "Tesla-style", "C++", "+AI",
-              "e-", "Hock", "Tan", "China", "x", "A"]))
+@given(
+    texts(
+        [
+            "of",
+            "Of",
+            "ofx",
+            "offer",
+            "Bank",
+            "Ministry",
+            "Commerce",
+            "US",
+            "$",
+            "&",
+            ".",
+            "-",
+            "+",
+            "'s",
+            "iFlytek",
+            "3SBio",
+            "AI",
+            "eVTOL",
+            "GB200",
+            "o1",
+            "Ltd",
+            "and",
+            "the",
+            "Tesla-style",
+            "C++",
+            "+AI",
+            "e-",
+            "Hock",
+            "Tan",
+            "China",
+            "x",
+            "A",
+        ]
+    )
+)
 def test_runs_skip_only_tokens_that_end_a_run(text: str) -> None:
     assert entities._runs(text) == plain_runs(text)
 
@@ -115,16 +179,62 @@ def flat_alternation(phrases: list[str]) -> str:
 
 
 @SETTINGS
-@given(texts(["market", "market share", "share", "gross margin", "margin", "margins", "r&d", "p/e", "pe", "eps",
-              "-", "&", "/", "price", "prices", "price target", "市场", "市"]))
+@given(
+    texts(
+        [
+            "market",
+            "market share",
+            "share",
+            "gross margin",
+            "margin",
+            "margins",
+            "r&d",
+            "p/e",
+            "pe",
+            "eps",
+            "-",
+            "&",
+            "/",
+            "price",
+            "prices",
+            "price target",
+            "市场",
+            "市",
+        ]
+    )
+)
 def test_measure_cues_as_a_prefix_tree(text: str) -> None:
     plain = re.compile(r"(?<![\w&/-])" + flat_alternation(list(measures._MEASURE_OF)) + r"(?![\w&/-])")
     agree(measures._CUE, plain, text)
 
 
 @settings(max_examples=100, deadline=None)
-@given(texts(["Bank of China", "bank of", "BYD", "byd", "Tencent", "iFlytek", "IFLYTEK", "Fed", "Federal Reserve",
-              "MOST", "most", "OPEC+", "DeepSeek", "-R1", ".com", "小米", "华为", "长和", "Li Auto", "Kweichow"]))
+@given(
+    texts(
+        [
+            "Bank of China",
+            "bank of",
+            "BYD",
+            "byd",
+            "Tencent",
+            "iFlytek",
+            "IFLYTEK",
+            "Fed",
+            "Federal Reserve",
+            "MOST",
+            "most",
+            "OPEC+",
+            "DeepSeek",
+            "-R1",
+            ".com",
+            "小米",
+            "华为",
+            "长和",
+            "Li Auto",
+            "Kweichow",
+        ]
+    )
+)
 def test_gazetteer_as_a_prefix_tree(text: str) -> None:
     names = [*company_names(), *entities.INSTITUTIONS]
     plain = re.compile(rf"(?<![A-Za-z0-9\-.]){flat_alternation(names)}(?![A-Za-z0-9]|-[A-Za-z0-9]|\.[A-Za-z])", re.I)
@@ -132,8 +242,32 @@ def test_gazetteer_as_a_prefix_tree(text: str) -> None:
 
 
 @SETTINGS
-@given(texts(["no", "more", "less", "than", "up", "to", "over", "exceeds", "approx", "approx.", "c.", "~", "some",
-              "handsome", "at least", "an estimated", "over ", "  ", ".", "x"]))
+@given(
+    texts(
+        [
+            "no",
+            "more",
+            "less",
+            "than",
+            "up",
+            "to",
+            "over",
+            "exceeds",
+            "approx",
+            "approx.",
+            "c.",
+            "~",
+            "some",
+            "handsome",
+            "at least",
+            "an estimated",
+            "over ",
+            "  ",
+            ".",
+            "x",
+        ]
+    )
+)
 def test_qualifier_before(text: str) -> None:
     plain = PLAIN_QUALIFIER_BEFORE.search(text)
     assert metric_patterns.QUALIFIER_BEFORE.search(text) == ((plain.lastgroup, len(plain.group())) if plain else None)

@@ -15,9 +15,9 @@ ENCODINGS = {"utf-8", "utf-8-sig", "gb18030", "utf-16"}
 
 # Report-like text: any printable character of any script, line breaks and tabs; no control characters
 # (a text report has none) and no leading BOM character (the scorer's utf-8-sig drops it).
-report_text = (st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\r\t"), min_size=1,
-                       max_size=300)
-               .filter(lambda text: text.strip() and not text.startswith("\ufeff")))
+report_text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\r\t"), min_size=1, max_size=300
+).filter(lambda text: text.strip() and not text.startswith("\ufeff"))
 ascii_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=8, max_size=300).filter(str.strip)
 
 
@@ -46,10 +46,13 @@ def is_utf8(raw: bytes) -> bool:
 
 any_bytes = st.one_of(
     st.binary(max_size=2000),
-    st.tuples(report_text, st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"]))
-    .map(lambda pair: pair[0].encode(pair[1])),
-    st.tuples(report_text, st.binary(max_size=8), st.integers(0, 300))  # text with a splinter of binary
-    .map(lambda t: t[0].encode("utf-8")[:t[2]] + t[1] + t[0].encode("utf-8")[t[2]:]))
+    st.tuples(report_text, st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"])).map(
+        lambda pair: pair[0].encode(pair[1])
+    ),
+    st.tuples(report_text, st.binary(max_size=8), st.integers(0, 300)).map(  # text with a splinter of binary
+        lambda t: t[0].encode("utf-8")[: t[2]] + t[1] + t[0].encode("utf-8")[t[2] :]
+    ),
+)
 
 
 @SETTINGS
@@ -99,8 +102,10 @@ def test_utf16_without_a_bom_is_recognised_by_its_nul_pattern(text: str, codec: 
 
 
 @SETTINGS
-@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=20, max_size=300).filter(str.strip),
-       st.integers(0, 300))
+@given(
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=20, max_size=300).filter(str.strip),
+    st.integers(0, 300),
+)
 def test_a_nul_byte_in_text_is_rejected_as_binary(text: str, at: int) -> None:
     raw = text.encode("utf-8")
     raw = raw[:at] + b"\x00" + raw[at:]

@@ -9,18 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.core.landing import (DUPLICATE, QUARANTINED, RECEIVED, inbox_fingerprint, landed_path,
-                                    receive_inbox, report_id_for)
+from pipelines.core.landing import (
+    DUPLICATE,
+    QUARANTINED,
+    RECEIVED,
+    inbox_fingerprint,
+    landed_path,
+    receive_inbox,
+    report_id_for,
+)
 
 NOW = datetime(2026, 1, 1, 12, 0, 0)
 
 
-def receive(inbox: Path, landing: Path, *, known_files=None, known_content=None, max_bytes=1000,
-            settle=0.0, now=None):
-    return receive_inbox(inbox, landing, known_files=known_files or set(),
-                         known_content={} if known_content is None else known_content,
-                         max_file_bytes=max_bytes, settle_seconds=settle,
-                         now=now or datetime.now())
+def receive(inbox: Path, landing: Path, *, known_files=None, known_content=None, max_bytes=1000, settle=0.0, now=None):
+    return receive_inbox(
+        inbox,
+        landing,
+        known_files=known_files or set(),
+        known_content={} if known_content is None else known_content,
+        max_file_bytes=max_bytes,
+        settle_seconds=settle,
+        now=now or datetime.now(),
+    )
 
 
 def test_new_file_is_landed_under_its_content_hash(tmp_path: Path) -> None:

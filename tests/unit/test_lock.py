@@ -57,15 +57,22 @@ def _try(lock: Path) -> list[BaseException]:
 
 def test_lock_held_by_another_process_is_refused(tmp_path: Path) -> None:
     lock = tmp_path / "run.lock"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from pipelines.core.lock import exclusive_run\n"
-        f"with exclusive_run(Path({str(lock)!r})):\n    print('held', flush=True); time.sleep(30)")],
-        stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from pipelines.core.lock import exclusive_run\n"
+                f"with exclusive_run(Path({str(lock)!r})):\n    print('held', flush=True); time.sleep(30)"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(RunInProgress, match=str(holder.pid)):
-            with exclusive_run(lock):
-                pass
+        with pytest.raises(RunInProgress, match=str(holder.pid)), exclusive_run(lock):
+            pass
     finally:
         holder.kill()
         holder.wait()

@@ -22,19 +22,23 @@ def values(text: str) -> list[tuple[float, str]]:
 
 # --- value in base units ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("sales of 3 thousand yuan", 3e3),
-    ("sales of 2.5 million yuan", 2.5e6),
-    ("sales of 80 billion yuan", 8e10),
-    ("sales of 1.1 trillion yuan", 1.1e12),
-    ("sales of RMB 12k", 1.2e4),
-    ("sales of US$4.2mn", 4.2e6),
-    ("sales of RMB 300bn", 3e11),
-    ("sales of US$5m", 5e6),
-    ("营收 80 亿元", 8e9),
-    ("营收3万元", 3e4),
-    ("营收1.2万亿元", 1.2e12),
-])
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("sales of 3 thousand yuan", 3e3),
+        ("sales of 2.5 million yuan", 2.5e6),
+        ("sales of 80 billion yuan", 8e10),
+        ("sales of 1.1 trillion yuan", 1.1e12),
+        ("sales of RMB 12k", 1.2e4),
+        ("sales of US$4.2mn", 4.2e6),
+        ("sales of RMB 300bn", 3e11),
+        ("sales of US$5m", 5e6),
+        ("营收 80 亿元", 8e9),
+        ("营收3万元", 3e4),
+        ("营收1.2万亿元", 1.2e12),
+    ],
+)
 def test_scale_words_are_applied(text: str, value: float) -> None:
     assert only(text).value == pytest.approx(value)
 
@@ -45,6 +49,7 @@ def test_thousands_separators_are_read() -> None:
 
 
 # --- ranges ------------------------------------------------------------------------------------------------
+
 
 def test_word_range_applies_the_scale_to_both_ends() -> None:
     metric = only("the market may reach 600 to 900 billion dollars")
@@ -75,6 +80,7 @@ def test_change_to_a_figure_of_another_unit_is_not_a_range() -> None:
 
 
 # --- slash lists -------------------------------------------------------------------------------------------
+
 
 def test_slash_list_expands_to_one_metric_per_fiscal_year() -> None:
     metrics = find_metrics("we forecast net profit of 1.2/1.5/1.9 billion yuan for 2024-2026")
@@ -107,10 +113,16 @@ def test_short_fiscal_year_forms() -> None:
 def test_comma_enumeration_shares_unit_scale_and_years() -> None:
     metrics = find_metrics("EPS of 1.20, 1.45 and 1.73 yuan for 2025-2027")
     assert [(m.value, m.unit, m.per_unit, m.fiscal_year) for m in metrics] == [
-        (1.20, "CNY", "share", 2025), (1.45, "CNY", "share", 2026), (1.73, "CNY", "share", 2027)]
+        (1.20, "CNY", "share", 2025),
+        (1.45, "CNY", "share", 2026),
+        (1.73, "CNY", "share", 2027),
+    ]
     metrics = find_metrics("profit of RMB 2.1bn, 2.6bn and 3.0bn in 2024, 2025 and 2026 respectively")
     assert [(m.value, m.unit, m.fiscal_year) for m in metrics] == [
-        (2.1e9, "CNY", 2024), (2.6e9, "CNY", 2025), (3.0e9, "CNY", 2026)]
+        (2.1e9, "CNY", 2024),
+        (2.6e9, "CNY", 2025),
+        (3.0e9, "CNY", 2026),
+    ]
 
 
 def test_slash_without_unit_is_not_a_metric() -> None:
@@ -119,29 +131,36 @@ def test_slash_without_unit_is_not_a_metric() -> None:
 
 # --- units -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "unit"), [
-    ("a fee of 5 yuan", "CNY"),
-    ("a fee of RMB 5", "CNY"),
-    ("a fee of CNY 5", "CNY"),
-    ("a fee of US$5", "USD"),
-    ("a fee of USD 5", "USD"),
-    ("a fee of 5 dollars", "USD"),
-    ("a fee of HK$5", "HKD"),
-    ("a fee of 5 Hong Kong dollars", "HKD"),
-    ("a fee of EUR 5", "EUR"),
-    ("a fee of €5", "EUR"),
-    ("a fee of 5 euros", "EUR"),
-    ("a fee of 500 yen", "JPY"),
-    ("a fee of £5", "GBP"),
-    ("a fee of 5 美元", "USD"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("a fee of 5 yuan", "CNY"),
+        ("a fee of RMB 5", "CNY"),
+        ("a fee of CNY 5", "CNY"),
+        ("a fee of US$5", "USD"),
+        ("a fee of USD 5", "USD"),
+        ("a fee of 5 dollars", "USD"),
+        ("a fee of HK$5", "HKD"),
+        ("a fee of 5 Hong Kong dollars", "HKD"),
+        ("a fee of EUR 5", "EUR"),
+        ("a fee of €5", "EUR"),
+        ("a fee of 5 euros", "EUR"),
+        ("a fee of 500 yen", "JPY"),
+        ("a fee of £5", "GBP"),
+        ("a fee of 5 美元", "USD"),
+    ],
+)
 def test_currencies_become_iso_codes(text: str, unit: str) -> None:
     assert only(text).unit == unit
 
 
 def test_percent_and_percentage_points() -> None:
     assert values("margin of 21.5%, up 1.2 pp, then 0.5 percentage points more") == [
-        (21.5, "%"), (1.2, "pp"), (0.5, "pp")]
+        (21.5, "%"),
+        (1.2, "pp"),
+        (0.5, "pp"),
+    ]
 
 
 def test_basis_points_become_percentage_points() -> None:
@@ -149,8 +168,9 @@ def test_basis_points_become_percentage_points() -> None:
     assert only("the spread narrowed 15bps").value == pytest.approx(0.15)
 
 
-@pytest.mark.parametrize("text", ["output grew 12-fold", "valuation of 12x", "output is 12 times higher",
-                                  "trades at 12x PE"])
+@pytest.mark.parametrize(
+    "text", ["output grew 12-fold", "valuation of 12x", "output is 12 times higher", "trades at 12x PE"]
+)
 def test_multiples(text: str) -> None:
     assert (only(text).value, only(text).unit) == (12, "x")
 
@@ -173,15 +193,19 @@ def test_bare_number_without_a_counted_noun_is_not_a_metric() -> None:
 
 # --- per ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "per"), [
-    ("priced at 0.02 yuan per thousand tokens", "1000 token"),
-    ("priced at 3 yuan per million output tokens", "1000000 token"),
-    ("coal at 800 yuan per ton", "ton"),
-    ("modules at 0.7 yuan/W", "W"),
-    ("lithium at 75 yuan/kg", "kg"),
-    ("a dividend of 1.25 yuan per share", "share"),
-    ("spending above 200 billion yuan a year", "year"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "per"),
+    [
+        ("priced at 0.02 yuan per thousand tokens", "1000 token"),
+        ("priced at 3 yuan per million output tokens", "1000000 token"),
+        ("coal at 800 yuan per ton", "ton"),
+        ("modules at 0.7 yuan/W", "W"),
+        ("lithium at 75 yuan/kg", "kg"),
+        ("a dividend of 1.25 yuan per share", "share"),
+        ("spending above 200 billion yuan a year", "year"),
+    ],
+)
 def test_rate_denominators(text: str, per: str) -> None:
     assert only(text).per_unit == per
 
@@ -196,21 +220,25 @@ def test_target_price_has_no_denominator() -> None:
 
 # --- qualifiers --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "qualifier"), [
-    ("orders of over 300 units", "over"),
-    ("sales exceeding 2 million units", "over"),
-    ("a share of more than 40%", "over"),
-    ("growth above 5%", "over"),
-    ("a price under 10 yuan", "under"),
-    ("a share of less than 3%", "under"),
-    ("yields below 2%", "under"),
-    ("a cost of approximately US$6 million", "approx"),
-    ("a margin of about 30%", "approx"),
-    ("a stake of nearly 20%", "approx"),
-    ("a subsidy of up to 5,000 yuan", "up_to"),
-    ("a payment capped at 800 yuan", "up_to"),
-    ("lifting volume 8-fold or more", "over"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("orders of over 300 units", "over"),
+        ("sales exceeding 2 million units", "over"),
+        ("a share of more than 40%", "over"),
+        ("growth above 5%", "over"),
+        ("a price under 10 yuan", "under"),
+        ("a share of less than 3%", "under"),
+        ("yields below 2%", "under"),
+        ("a cost of approximately US$6 million", "approx"),
+        ("a margin of about 30%", "approx"),
+        ("a stake of nearly 20%", "approx"),
+        ("a subsidy of up to 5,000 yuan", "up_to"),
+        ("a payment capped at 800 yuan", "up_to"),
+        ("lifting volume 8-fold or more", "over"),
+    ],
+)
 def test_qualifiers(text: str, qualifier: str) -> None:
     assert only(text).qualifier == qualifier
 
@@ -221,14 +249,18 @@ def test_qualifier_is_part_of_the_raw_text() -> None:
 
 # --- fiscal year -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "year"), [
-    ("capex for 2024 is projected to reach 50 billion yuan", 2024),
-    ("the market could reach 300 billion yuan by 2028", 2028),
-    ("sales rose 9% in 2025", 2025),
-    ("sales rose 9% in H1 2023", 2023),
-    ("sales rose 9% year on year in Q3 2024", 2024),
-    ("FY2026 revenue of US$2 billion", 2026),
-])
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("capex for 2024 is projected to reach 50 billion yuan", 2024),
+        ("the market could reach 300 billion yuan by 2028", 2028),
+        ("sales rose 9% in 2025", 2025),
+        ("sales rose 9% in H1 2023", 2023),
+        ("sales rose 9% year on year in Q3 2024", 2024),
+        ("FY2026 revenue of US$2 billion", 2026),
+    ],
+)
 def test_year_stated_for_the_figure(text: str, year: int) -> None:
     assert only(text).fiscal_year == year
 
@@ -258,7 +290,9 @@ def test_a_year_earlier_figure_is_not_dated_by_the_current_year() -> None:
 
 
 def test_comparison_base_does_not_inherit_the_year() -> None:
-    metrics = find_metrics("capex for 2025 should reach 60 billion yuan, far higher than rivals at about 20 billion yuan")
+    metrics = find_metrics(
+        "capex for 2025 should reach 60 billion yuan, far higher than rivals at about 20 billion yuan"
+    )
     assert [m.fiscal_year for m in metrics] == [2025, None]
 
 
@@ -278,32 +312,37 @@ def test_event_month_dates_only_what_stands_right_before_it() -> None:
 
 # --- not metrics -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "the plenum on October 9-10, 2024 set the tone",  # dates
-    "results published on 2025-03-28 and 2025/04/30",  # dates
-    "demand recovered in 2024 after a weak 2023",  # years as time references
-    "the ramp takes 18-24 months",  # durations
-    "within 72 hours of launch",  # durations
-    "the 10-year bond and the 7-day repo",  # durations as modifiers
-    "the 3rd largest player in the 14th plan",  # ordinals
-    "Moutai (600519) and Tencent (0700.HK)",  # stock codes
-    "800G optical modules, 1.6T products and H20 chips",  # product codes
-    "the CSI 300 and Section 301 tariffs",  # names
-    "the GLP-1 drug and PD-1 antibodies",  # drug codes
-    "see section 2.3.1 for details [12][13]",  # section numbers and citation markers
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the plenum on October 9-10, 2024 set the tone",  # dates
+        "results published on 2025-03-28 and 2025/04/30",  # dates
+        "demand recovered in 2024 after a weak 2023",  # years as time references
+        "the ramp takes 18-24 months",  # durations
+        "within 72 hours of launch",  # durations
+        "the 10-year bond and the 7-day repo",  # durations as modifiers
+        "the 3rd largest player in the 14th plan",  # ordinals
+        "Moutai (600519) and Tencent (0700.HK)",  # stock codes
+        "800G optical modules, 1.6T products and H20 chips",  # product codes
+        "the CSI 300 and Section 301 tariffs",  # names
+        "the GLP-1 drug and PD-1 antibodies",  # drug codes
+        "see section 2.3.1 for details [12][13]",  # section numbers and citation markers
+    ],
+)
 def test_not_metrics(text: str) -> None:
     assert find_metrics(text) == []
 
 
 # --- offsets and messy text --------------------------------------------------------------------------------
 
+
 def test_offsets_point_into_the_text_as_given() -> None:
     text = "Capex \r\n  rose to RMB\n 300bn ［12］ in 2025, about 40%  higher [3]"
     metrics = find_metrics(text)
     assert [(m.value, m.unit, m.fiscal_year) for m in metrics] == [(3e11, "CNY", 2025), (40, "%", 2025)]
     for metric in metrics:
-        assert text[metric.start:metric.end] == metric.raw_text
+        assert text[metric.start : metric.end] == metric.raw_text
 
 
 def test_full_width_forms_are_read() -> None:
@@ -319,12 +358,15 @@ def test_metrics_come_in_reading_order() -> None:
     assert starts == sorted(starts) and len(starts) == 4
 
 
-@pytest.mark.parametrize("text", [
-    "revenue of " + "9" * 26 + " billion yuan",
-    "a value of 1e308 trillion yuan",
-    "9" * 400 + " trillion yuan",
-    "12345678901234567890123456%",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "revenue of " + "9" * 26 + " billion yuan",
+        "a value of 1e308 trillion yuan",
+        "9" * 400 + " trillion yuan",
+        "12345678901234567890123456%",
+    ],
+)
 def test_huge_numbers_give_finite_values_or_nothing(text: str) -> None:
     for metric in find_metrics(text):
         assert math.isfinite(metric.value)
@@ -336,13 +378,17 @@ def test_empty_text_has_no_metrics() -> None:
 
 # --- exact values, signed lists, currencies from the table, one citation syntax -----------------------------
 
-@pytest.mark.parametrize(("text", "digits", "multiplier"), [
-    ("revenue of 67.6 billion yuan", "67.6", 10**9),
-    ("revenue of 67.23 billion yuan", "67.23", 10**9),
-    ("net profit of 2.07 billion yuan", "2.07", 10**9),
-    ("营收 8.13 亿元", "8.13", 10**8),
-    ("margin rose 35 bps", "0.35", 1),
-])
+
+@pytest.mark.parametrize(
+    ("text", "digits", "multiplier"),
+    [
+        ("revenue of 67.6 billion yuan", "67.6", 10**9),
+        ("revenue of 67.23 billion yuan", "67.23", 10**9),
+        ("net profit of 2.07 billion yuan", "2.07", 10**9),
+        ("营收 8.13 亿元", "8.13", 10**8),
+        ("margin rose 35 bps", "0.35", 1),
+    ],
+)
 def test_values_are_the_nearest_double_to_the_stated_digits(text: str, digits: str, multiplier: int) -> None:
     assert only(text).value == float(Decimal(digits) * multiplier)
 
@@ -350,13 +396,19 @@ def test_values_are_the_nearest_double_to_the_stated_digits(text: str, digits: s
 def test_a_signed_slash_list_yields_one_figure_per_year() -> None:
     metrics = find_metrics("Net profit forecasts of -25.6/-12.4/-6.1 billion yuan for 2024-2026.")
     assert [(m.value, m.unit, m.fiscal_year) for m in metrics] == [
-        (-25.6e9, "CNY", 2024), (-12.4e9, "CNY", 2025), (-6.1e9, "CNY", 2026)]
+        (-25.6e9, "CNY", 2024),
+        (-12.4e9, "CNY", 2025),
+        (-6.1e9, "CNY", 2026),
+    ]
 
 
 def test_negative_multiples_of_loss_making_years_are_kept_with_their_sign() -> None:
     metrics = find_metrics("PE of -3.1/-6.4/-13.1x for 2024-2026")
-    assert [(m.value, m.unit, m.fiscal_year) for m in metrics] == [(-3.1, "x", 2024), (-6.4, "x", 2025),
-                                                                   (-13.1, "x", 2026)]
+    assert [(m.value, m.unit, m.fiscal_year) for m in metrics] == [
+        (-3.1, "x", 2024),
+        (-6.4, "x", 2025),
+        (-13.1, "x", 2026),
+    ]
     assert {m.raw_text for m in metrics} == {"PE of -3.1/-6.4/-13.1x"}
 
 
@@ -368,16 +420,19 @@ def test_a_move_from_a_negative_figure_is_two_figures() -> None:
     assert values("operating margin moved from -5% to 3%") == [(-5.0, "%"), (3.0, "%")]
 
 
-@pytest.mark.parametrize(("text", "unit"), [
-    ("USD5 billion", "USD"),
-    ("KRW5 billion", "KRW"),
-    ("CHF5 billion", "CHF"),
-    ("5 billion Swiss francs", "CHF"),
-    ("5 billion KRW", "KRW"),
-    ("5 billion won", "KRW"),
-    ("5 billion Hong Kong dollars", "HKD"),
-    ("US $5 billion", "USD"),
-])
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("USD5 billion", "USD"),
+        ("KRW5 billion", "KRW"),
+        ("CHF5 billion", "CHF"),
+        ("5 billion Swiss francs", "CHF"),
+        ("5 billion KRW", "KRW"),
+        ("5 billion won", "KRW"),
+        ("5 billion Hong Kong dollars", "HKD"),
+        ("US $5 billion", "USD"),
+    ],
+)
 def test_every_currency_of_the_table_is_read_before_and_after_a_number(text: str, unit: str) -> None:
     assert values(text) == [(5e9, unit)]
 
@@ -386,12 +441,15 @@ def test_a_one_letter_dollar_prefix_must_touch_its_sign() -> None:
     assert values("A $5 billion deal") == [(5e9, "USD")]  # "A" is the article, not A$
 
 
-@pytest.mark.parametrize("text", [
-    "Shipments reached 1,000 {} units in 2024",
-    "gross margin of 20% {} in 2024",
-    "sold 300 {} vehicles",
-    "revenue of 67.6 billion yuan {}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shipments reached 1,000 {} units in 2024",
+        "gross margin of 20% {} in 2024",
+        "sold 300 {} vehicles",
+        "revenue of 67.6 billion yuan {}",
+    ],
+)
 def test_a_citation_of_several_pages_reads_like_a_citation_of_one(text: str) -> None:
     one, several = find_metrics(text.format("[3]")), find_metrics(text.format("[3, 5]"))
     assert several

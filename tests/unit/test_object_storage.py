@@ -21,8 +21,15 @@ def bucket():
 
 
 def receive(inbox: Path, landing, known_content: dict[str, str] | None = None):
-    return receive_inbox(inbox, landing, known_files=set(),
-                         known_content={} if known_content is None else known_content, max_file_bytes=10_000, settle_seconds=0, now=datetime.now())
+    return receive_inbox(
+        inbox,
+        landing,
+        known_files=set(),
+        known_content={} if known_content is None else known_content,
+        max_file_bytes=10_000,
+        settle_seconds=0,
+        now=datetime.now(),
+    )
 
 
 def test_a_url_is_object_storage_and_a_path_stays_a_local_path(tmp_path: Path) -> None:

@@ -28,8 +28,9 @@ def test_publish_copies_marts_and_audit_only(tmp_path: Path) -> None:
     make_build(build, 3)
     publish(build, warehouse)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.execute("select table_schema || '.' || table_name from information_schema.tables "
-                             "order by 1").fetchall()
+        tables = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables order by 1"
+        ).fetchall()
         assert [t for (t,) in tables] == ["audit.runs", "marts.fct"]
         assert con.execute("select count(*), max(pages) from marts.fct").fetchone() == (3, [1, 2])
     assert header_storage_version(warehouse) == DUCKDB_V1_2_STORAGE
@@ -69,8 +70,9 @@ def test_run_killed_while_publishing_is_settled_against_the_published_file(tmp_p
     assert runs.run_record(build, "not-renamed")["published"] is False
     assert runs.run_record(build, "not-renamed")["outcome"] == runs.INTERRUPTED
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("select run_id, published, outcome from audit.runs where published").fetchall() \
-            == [("renamed", True, "published")]
+        assert con.execute("select run_id, published, outcome from audit.runs where published").fetchall() == [
+            ("renamed", True, "published")
+        ]
 
 
 def make_fact_build(path: Path, reports: dict[str, int], built_at: str) -> None:
@@ -82,8 +84,9 @@ def make_fact_build(path: Path, reports: dict[str, int], built_at: str) -> None:
         con.execute("create or replace table marts.dim as select ? as version", [built_at])
         for report_id, rows in reports.items():
             con.execute("delete from marts.fct where report_id = ?", [report_id])
-            con.execute("insert into marts.fct select ?, range, ?::timestamp from range(?)",
-                        [report_id, built_at, rows])
+            con.execute(
+                "insert into marts.fct select ?, range, ?::timestamp from range(?)", [report_id, built_at, rows]
+            )
 
 
 def contents(path: Path) -> dict[str, list[tuple]]:
@@ -101,8 +104,10 @@ def test_publishing_applies_only_the_rebuilt_reports_and_equals_a_full_copy(tmp_
     publish(build, warehouse)
     publish(build, full)  # no previous file: a full copy
     assert contents(warehouse) == contents(full)
-    assert contents(warehouse)["fct"] == [("b", 0, datetime_of("2026-01-02")),
-                                          *[("c", n, datetime_of("2026-01-02")) for n in range(4)]]
+    assert contents(warehouse)["fct"] == [
+        ("b", 0, datetime_of("2026-01-02")),
+        *[("c", n, datetime_of("2026-01-02")) for n in range(4)],
+    ]
     assert header_storage_version(warehouse) == DUCKDB_V1_2_STORAGE
 
 

@@ -55,8 +55,7 @@ def test_a_file_received_by_a_run_that_did_not_publish_is_still_to_be_built(tmp_
     published_run(build, warehouse, "published", "code", START)
     runs.open_run(build, "blocked", START + timedelta(hours=1), "1.0", warehouse, "code")
     sha = "d" * 64
-    build_db.record_received(build, [ReceivedFile("new.txt", sha, 5, 1, START, "received", None, sha[:16])],
-                             "blocked")
+    build_db.record_received(build, [ReceivedFile("new.txt", sha, 5, 1, START, "received", None, sha[:16])], "blocked")
     runs.close_run(build, "blocked", START, published=False, outcome="not published: blocking check failed")
     runs.open_run(build, "next", START + timedelta(hours=2), "1.0", warehouse, "code")
     assert not runs.warehouse_is_current(build, warehouse, "next", "code", "1.0")
@@ -68,11 +67,18 @@ def test_the_code_fingerprint_follows_models_macros_and_suites(tmp_path: Path) -
     (suites / "raw_reports.json").write_text('{"expectations": []}')
 
     def write_manifest(model_checksum: str, macro_sql: str) -> None:
-        manifest.write_text(json.dumps({
-            "metadata": {"project_name": "research_warehouse", "generated_at": str(datetime.now())},
-            "nodes": {"model.research_warehouse.fct": {"checksum": {"checksum": model_checksum}, "config": {}}},
-            "macros": {"macro.research_warehouse.m": {"package_name": "research_warehouse", "macro_sql": macro_sql},
-                       "macro.dbt.other": {"package_name": "dbt", "macro_sql": "x"}}}))
+        manifest.write_text(
+            json.dumps(
+                {
+                    "metadata": {"project_name": "research_warehouse", "generated_at": str(datetime.now())},
+                    "nodes": {"model.research_warehouse.fct": {"checksum": {"checksum": model_checksum}, "config": {}}},
+                    "macros": {
+                        "macro.research_warehouse.m": {"package_name": "research_warehouse", "macro_sql": macro_sql},
+                        "macro.dbt.other": {"package_name": "dbt", "macro_sql": "x"},
+                    },
+                }
+            )
+        )
 
     write_manifest("a", "select 1")
     first = runs.code_fingerprint(manifest, suites, "1.0")

@@ -33,8 +33,10 @@ def stage(tmp_path: Path, *reports: bytes) -> tuple[staging.BatchResult, dict[st
 
 def test_an_absurd_amount_is_held_and_the_rest_of_its_report_is_staged(tmp_path: Path) -> None:
     result, staged, [absurd, good] = stage(
-        tmp_path, report("Revenue reached 12345678901234567890123456 yuan in 2025, up 20% [1]"),
-        report("Revenue reached 3 billion yuan in 2025 [1]"))
+        tmp_path,
+        report("Revenue reached 12345678901234567890123456 yuan in 2025, up 20% [1]"),
+        report("Revenue reached 3 billion yuan in 2025 [1]"),
+    )
     assert result.quarantined == {} and result.rows_quarantined == 1
     assert sorted(staged["reports"]["report_id"]) == sorted([absurd, good])
     assert staged["claims"].filter(pl.col("report_id") == absurd).height == 2
@@ -51,8 +53,10 @@ def test_a_held_claim_takes_its_figures_and_mentions_with_it(tmp_path: Path) -> 
     result, staged, [report_id] = stage(tmp_path, report(f"NVIDIA sales reached 30 billion yuan {pages}"))
     held = staged["quarantined_rows"]
     assert sorted(held["table_name"]) == ["raw.claims", "raw.entity_mentions", "raw.metrics"]
-    assert all(reason.startswith("its claim was held aside: ") for reason in
-               held.filter(pl.col("table_name") != "raw.claims")["reason"])
+    assert all(
+        reason.startswith("its claim was held aside: ")
+        for reason in held.filter(pl.col("table_name") != "raw.claims")["reason"]
+    )
     assert staged["claims"]["claim_seq"].to_list() == [2]  # the other bullet loads
     assert staged["metrics"]["claim_seq"].to_list() == [2] and staged["entity_mentions"].height == 0
     assert staged["reports"]["report_id"].to_list() == [report_id] and result.rows_quarantined == 3
@@ -60,6 +64,7 @@ def test_a_held_claim_takes_its_figures_and_mentions_with_it(tmp_path: Path) -> 
 
 def test_a_report_whose_own_row_fails_is_quarantined_whole_without_held_rows(tmp_path: Path) -> None:
     result, staged, [report_id] = stage(
-        tmp_path, report("Revenue reached 12345678901234567890123456 yuan in 2025 [1]", "东吴证券·1999-01-04 09:30"))
+        tmp_path, report("Revenue reached 12345678901234567890123456 yuan in 2025 [1]", "东吴证券·1999-01-04 09:30")
+    )
     assert list(result.quarantined) == [report_id] and "published_at" in result.quarantined[report_id]
     assert staged["reports"].height == staged["metrics"].height == staged["quarantined_rows"].height == 0

@@ -14,9 +14,9 @@ from pipelines.core.validation import (
     ROW,
     expectation_name,
     mart_runtime_params,
+    number_rows,
     publish_blocking_failures,
     read_suite,
-    number_rows,
     reports_failing_row_checks,
     rows_failing_row_checks,
     suite_names,
@@ -34,34 +34,106 @@ def frame(rows: list[dict[str, Any]], columns: dict[str, pl.DataType] | None = N
     return pl.DataFrame(rows, schema=columns, orient="row")
 
 
-AUDIT_FILES = frame([
-    {"source_file": "a.txt", "content_sha256": SHA_A, "size_bytes": 2048, "received_at": PUBLISHED,
-     "status": "loaded", "reason": None, "report_id": "r1"},
-    {"source_file": "b.txt", "content_sha256": SHA_B, "size_bytes": 4096, "received_at": PUBLISHED,
-     "status": "loaded", "reason": None, "report_id": "r2"},
-    {"source_file": "huge.txt", "content_sha256": None, "size_bytes": 10**9, "received_at": PUBLISHED,
-     "status": "quarantined", "reason": "larger than 10485760 bytes", "report_id": None},
-    {"source_file": "a copy.txt", "content_sha256": SHA_A, "size_bytes": 2048, "received_at": PUBLISHED,
-     "status": "duplicate", "reason": None, "report_id": "r1"},
-])
+AUDIT_FILES = frame(
+    [
+        {
+            "source_file": "a.txt",
+            "content_sha256": SHA_A,
+            "size_bytes": 2048,
+            "received_at": PUBLISHED,
+            "status": "loaded",
+            "reason": None,
+            "report_id": "r1",
+        },
+        {
+            "source_file": "b.txt",
+            "content_sha256": SHA_B,
+            "size_bytes": 4096,
+            "received_at": PUBLISHED,
+            "status": "loaded",
+            "reason": None,
+            "report_id": "r2",
+        },
+        {
+            "source_file": "huge.txt",
+            "content_sha256": None,
+            "size_bytes": 10**9,
+            "received_at": PUBLISHED,
+            "status": "quarantined",
+            "reason": "larger than 10485760 bytes",
+            "report_id": None,
+        },
+        {
+            "source_file": "a copy.txt",
+            "content_sha256": SHA_A,
+            "size_bytes": 2048,
+            "received_at": PUBLISHED,
+            "status": "duplicate",
+            "reason": None,
+            "report_id": "r1",
+        },
+    ]
+)
 
-RAW_REPORTS = frame([
-    {"report_id": "r1", "broker_raw": "东吴证券", "published_at": PUBLISHED, "industry_raw": "计算机",
-     "title": "计算机行业跟踪周报", "report_type": "industry", "subject_company_name_cn": None,
-     "subject_company_code": None, "text": "x" * 400},
-    {"report_id": "r2", "broker_raw": "中信证券", "published_at": datetime(2025, 4, 22, 8, 0),
-     "industry_raw": "通信", "title": "中际旭创(300308):年报点评", "report_type": "company",
-     "subject_company_name_cn": "中际旭创", "subject_company_code": "300308", "text": "y" * 300},
-], {**schema.REPORTS, "text": pl.String})
+RAW_REPORTS = frame(
+    [
+        {
+            "report_id": "r1",
+            "broker_raw": "东吴证券",
+            "published_at": PUBLISHED,
+            "industry_raw": "计算机",
+            "title": "计算机行业跟踪周报",
+            "report_type": "industry",
+            "subject_company_name_cn": None,
+            "subject_company_code": None,
+            "text": "x" * 400,
+        },
+        {
+            "report_id": "r2",
+            "broker_raw": "中信证券",
+            "published_at": datetime(2025, 4, 22, 8, 0),
+            "industry_raw": "通信",
+            "title": "中际旭创(300308):年报点评",
+            "report_type": "company",
+            "subject_company_name_cn": "中际旭创",
+            "subject_company_code": "300308",
+            "text": "y" * 300,
+        },
+    ],
+    {**schema.REPORTS, "text": pl.String},
+)
 
 CLAIM_ROWS = [
-    {"report_id": "r1", "claim_seq": 1, "section": "Core Views", "subsection": None,
-     "claim_text": "The edge side is expected to embrace AI", "cited_pages": [1, 25],
-     "char_start": 10, "char_end": 50},
-    {"report_id": "r1", "claim_seq": 2, "section": "Key Points by Section", "subsection": "Edge Side",
-     "claim_text": "ByteDance launched AI earphones", "cited_pages": [], "char_start": 60, "char_end": 90},
-    {"report_id": "r2", "claim_seq": 1, "section": "Risk Warnings", "subsection": None,
-     "claim_text": "Demand may fall short", "cited_pages": [500], "char_start": 0, "char_end": 21},
+    {
+        "report_id": "r1",
+        "claim_seq": 1,
+        "section": "Core Views",
+        "subsection": None,
+        "claim_text": "The edge side is expected to embrace AI",
+        "cited_pages": [1, 25],
+        "char_start": 10,
+        "char_end": 50,
+    },
+    {
+        "report_id": "r1",
+        "claim_seq": 2,
+        "section": "Key Points by Section",
+        "subsection": "Edge Side",
+        "claim_text": "ByteDance launched AI earphones",
+        "cited_pages": [],
+        "char_start": 60,
+        "char_end": 90,
+    },
+    {
+        "report_id": "r2",
+        "claim_seq": 1,
+        "section": "Risk Warnings",
+        "subsection": None,
+        "claim_text": "Demand may fall short",
+        "cited_pages": [500],
+        "char_start": 0,
+        "char_end": 21,
+    },
 ]
 TEXT_LENGTH = {"r1": 400, "r2": 300}
 
@@ -73,103 +145,299 @@ def with_lengths(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 RAW_CLAIMS = frame(with_lengths(CLAIM_ROWS), {**schema.CLAIMS, "report_text_length": pl.Int64})
 
 METRIC_ROWS = [
-    {"report_id": "r1", "claim_seq": 1, "metric_seq": 1, "raw_text": "80 billion yuan", "value": 8.0e10,
-     "value_high": None, "unit": "CNY", "per_unit": None, "fiscal_year": 2024, "qualifier": None,
-     "measure": "capex", "change_basis": "level", "direction": None, "char_start": 20, "char_end": 35},
-    {"report_id": "r1", "claim_seq": 1, "metric_seq": 2, "raw_text": "600 to 900 billion dollars",
-     "value": 6.0e11, "value_high": 9.0e11, "unit": "USD", "per_unit": None, "fiscal_year": None,
-     "qualifier": "approx", "measure": "market_size", "change_basis": "level", "direction": None,
-     "char_start": 36, "char_end": 49},
-    {"report_id": "r2", "claim_seq": 1, "metric_seq": 1, "raw_text": "85%", "value": 85.0, "value_high": None,
-     "unit": "%", "per_unit": None, "fiscal_year": None, "qualifier": "over", "measure": "price",
-     "change_basis": "change", "direction": "down", "char_start": 3, "char_end": 6},
-    {"report_id": "r2", "claim_seq": 1, "metric_seq": 2, "raw_text": "-1.5pp", "value": -1.5, "value_high": None,
-     "unit": "pp", "per_unit": None, "fiscal_year": None, "qualifier": None, "measure": "margin",
-     "change_basis": "yoy", "direction": None, "char_start": 7, "char_end": 13},
-    {"report_id": "r2", "claim_seq": 1, "metric_seq": 3, "raw_text": "35x PE", "value": 35.0, "value_high": None,
-     "unit": "x", "per_unit": None, "fiscal_year": 2025, "qualifier": None, "measure": "pe",
-     "change_basis": "level", "direction": None, "char_start": 14, "char_end": 20},
-    {"report_id": "r2", "claim_seq": 1, "metric_seq": 4, "raw_text": "4 trillion tokens", "value": 4.0e12,
-     "value_high": None, "unit": "count", "per_unit": "token", "fiscal_year": None, "qualifier": None,
-     "measure": "volume", "change_basis": "level", "direction": None, "char_start": 21, "char_end": 38},
+    {
+        "report_id": "r1",
+        "claim_seq": 1,
+        "metric_seq": 1,
+        "raw_text": "80 billion yuan",
+        "value": 8.0e10,
+        "value_high": None,
+        "unit": "CNY",
+        "per_unit": None,
+        "fiscal_year": 2024,
+        "qualifier": None,
+        "measure": "capex",
+        "change_basis": "level",
+        "direction": None,
+        "char_start": 20,
+        "char_end": 35,
+    },
+    {
+        "report_id": "r1",
+        "claim_seq": 1,
+        "metric_seq": 2,
+        "raw_text": "600 to 900 billion dollars",
+        "value": 6.0e11,
+        "value_high": 9.0e11,
+        "unit": "USD",
+        "per_unit": None,
+        "fiscal_year": None,
+        "qualifier": "approx",
+        "measure": "market_size",
+        "change_basis": "level",
+        "direction": None,
+        "char_start": 36,
+        "char_end": 49,
+    },
+    {
+        "report_id": "r2",
+        "claim_seq": 1,
+        "metric_seq": 1,
+        "raw_text": "85%",
+        "value": 85.0,
+        "value_high": None,
+        "unit": "%",
+        "per_unit": None,
+        "fiscal_year": None,
+        "qualifier": "over",
+        "measure": "price",
+        "change_basis": "change",
+        "direction": "down",
+        "char_start": 3,
+        "char_end": 6,
+    },
+    {
+        "report_id": "r2",
+        "claim_seq": 1,
+        "metric_seq": 2,
+        "raw_text": "-1.5pp",
+        "value": -1.5,
+        "value_high": None,
+        "unit": "pp",
+        "per_unit": None,
+        "fiscal_year": None,
+        "qualifier": None,
+        "measure": "margin",
+        "change_basis": "yoy",
+        "direction": None,
+        "char_start": 7,
+        "char_end": 13,
+    },
+    {
+        "report_id": "r2",
+        "claim_seq": 1,
+        "metric_seq": 3,
+        "raw_text": "35x PE",
+        "value": 35.0,
+        "value_high": None,
+        "unit": "x",
+        "per_unit": None,
+        "fiscal_year": 2025,
+        "qualifier": None,
+        "measure": "pe",
+        "change_basis": "level",
+        "direction": None,
+        "char_start": 14,
+        "char_end": 20,
+    },
+    {
+        "report_id": "r2",
+        "claim_seq": 1,
+        "metric_seq": 4,
+        "raw_text": "4 trillion tokens",
+        "value": 4.0e12,
+        "value_high": None,
+        "unit": "count",
+        "per_unit": "token",
+        "fiscal_year": None,
+        "qualifier": None,
+        "measure": "volume",
+        "change_basis": "level",
+        "direction": None,
+        "char_start": 21,
+        "char_end": 38,
+    },
 ]
 RAW_METRICS = frame(with_lengths(METRIC_ROWS), {**schema.METRICS, "report_text_length": pl.Int64})
 
-RAW_RATINGS = frame(with_lengths([
-    {"report_id": "r1", "scope": "industry", "rating_raw": "Overweight", "action_raw": "Maintained",
-     "cited_pages": [11], "char_start": 0, "char_end": 40},
-    {"report_id": "r2", "scope": "company", "rating_raw": "买入", "action_raw": None, "cited_pages": [],
-     "char_start": 0, "char_end": 30},
-]), {**schema.RATINGS, "report_text_length": pl.Int64})
+RAW_RATINGS = frame(
+    with_lengths(
+        [
+            {
+                "report_id": "r1",
+                "scope": "industry",
+                "rating_raw": "Overweight",
+                "action_raw": "Maintained",
+                "cited_pages": [11],
+                "char_start": 0,
+                "char_end": 40,
+            },
+            {
+                "report_id": "r2",
+                "scope": "company",
+                "rating_raw": "买入",
+                "action_raw": None,
+                "cited_pages": [],
+                "char_start": 0,
+                "char_end": 30,
+            },
+        ]
+    ),
+    {**schema.RATINGS, "report_text_length": pl.Int64},
+)
 
 RECOMMENDATION_ROWS = [
-    {"report_id": "r1", "theme_seq": 1, "theme": "Computing power", "company_seq": 1,
-     "company_name_raw": "Runze Technology", "cited_pages": [33]},
-    {"report_id": "r1", "theme_seq": 1, "theme": "Computing power", "company_seq": 2,
-     "company_name_raw": "GDS", "cited_pages": [33]},
-    {"report_id": "r2", "theme_seq": 1, "theme": "Optical modules", "company_seq": 1,
-     "company_name_raw": "Zhongji Innolight", "cited_pages": []},
+    {
+        "report_id": "r1",
+        "theme_seq": 1,
+        "theme": "Computing power",
+        "company_seq": 1,
+        "company_name_raw": "Runze Technology",
+        "cited_pages": [33],
+    },
+    {
+        "report_id": "r1",
+        "theme_seq": 1,
+        "theme": "Computing power",
+        "company_seq": 2,
+        "company_name_raw": "GDS",
+        "cited_pages": [33],
+    },
+    {
+        "report_id": "r2",
+        "theme_seq": 1,
+        "theme": "Optical modules",
+        "company_seq": 1,
+        "company_name_raw": "Zhongji Innolight",
+        "cited_pages": [],
+    },
 ]
 RAW_RECOMMENDATIONS = frame(RECOMMENDATION_ROWS, schema.RECOMMENDATIONS)
 
-RAW_ENTITY_MENTIONS = frame(with_lengths([
-    {"report_id": "r1", "claim_seq": 2, "entity_name": "ByteDance", "char_start": 60, "char_end": 69},
-    {"report_id": "r2", "claim_seq": 1, "entity_name": "NVIDIA", "char_start": 0, "char_end": 6},
-]), {**schema.ENTITY_MENTIONS, "report_text_length": pl.Int64})
+RAW_ENTITY_MENTIONS = frame(
+    with_lengths(
+        [
+            {"report_id": "r1", "claim_seq": 2, "entity_name": "ByteDance", "char_start": 60, "char_end": 69},
+            {"report_id": "r2", "claim_seq": 1, "entity_name": "NVIDIA", "char_start": 0, "char_end": 6},
+        ]
+    ),
+    {**schema.ENTITY_MENTIONS, "report_text_length": pl.Int64},
+)
 
-DIM_BROKER = frame([
-    {"broker_id": "soochow", "name_cn": "东吴证券", "name_en": "Soochow Securities"},
-    {"broker_id": "citic", "name_cn": "中信证券", "name_en": "CITIC Securities"},
-])
+DIM_BROKER = frame(
+    [
+        {"broker_id": "soochow", "name_cn": "东吴证券", "name_en": "Soochow Securities"},
+        {"broker_id": "citic", "name_cn": "中信证券", "name_en": "CITIC Securities"},
+    ]
+)
 
-DIM_INDUSTRY = frame([
-    {"industry_id": "801750", "name_cn": "计算机", "name_en": "Computer"},
-    {"industry_id": "801770", "name_cn": "通信", "name_en": "Communication"},
-])
+DIM_INDUSTRY = frame(
+    [
+        {"industry_id": "801750", "name_cn": "计算机", "name_en": "Computer"},
+        {"industry_id": "801770", "name_cn": "通信", "name_en": "Communication"},
+    ]
+)
 
-DIM_COMPANY = frame([
-    {"company_id": "c1", "name_en": "Zhongji Innolight", "name_cn": "中际旭创", "ticker": "300308", "exchange": "SZSE"},
-    {"company_id": "c2", "name_en": "NVIDIA", "name_cn": None, "ticker": "NVDA", "exchange": "NASDAQ"},
-    {"company_id": "c3", "name_en": "ByteDance", "name_cn": None, "ticker": None, "exchange": None},
-])
+DIM_COMPANY = frame(
+    [
+        {
+            "company_id": "c1",
+            "name_en": "Zhongji Innolight",
+            "name_cn": "中际旭创",
+            "ticker": "300308",
+            "exchange": "SZSE",
+        },
+        {"company_id": "c2", "name_en": "NVIDIA", "name_cn": None, "ticker": "NVDA", "exchange": "NASDAQ"},
+        {"company_id": "c3", "name_en": "ByteDance", "name_cn": None, "ticker": None, "exchange": None},
+    ]
+)
 
-DIM_DATE = frame([
-    {"date_day": date(2024, 12, 24), "year": 2024, "quarter": 4, "month": 12, "iso_week": 52, "day_of_week": 2},
-    {"date_day": date(2025, 4, 22), "year": 2025, "quarter": 2, "month": 4, "iso_week": 17, "day_of_week": 2},
-])
+DIM_DATE = frame(
+    [
+        {"date_day": date(2024, 12, 24), "year": 2024, "quarter": 4, "month": 12, "iso_week": 52, "day_of_week": 2},
+        {"date_day": date(2025, 4, 22), "year": 2025, "quarter": 2, "month": 4, "iso_week": 17, "day_of_week": 2},
+    ]
+)
 
-DIM_REPORT = frame([
-    {"report_id": "r1", "source_file": "a.txt", "content_sha256": SHA_A, "broker_id": "soochow",
-     "industry_id": "801750", "title": "计算机行业跟踪周报", "report_type": "industry", "published_at": PUBLISHED,
-     "subject_company_id": None, "ingested_at": PUBLISHED},
-    {"report_id": "r2", "source_file": "b.txt", "content_sha256": SHA_B, "broker_id": "citic",
-     "industry_id": "801770", "title": "中际旭创(300308):年报点评", "report_type": "company",
-     "published_at": datetime(2025, 4, 22, 8, 0), "subject_company_id": "c1", "ingested_at": PUBLISHED},
-])
+DIM_REPORT = frame(
+    [
+        {
+            "report_id": "r1",
+            "source_file": "a.txt",
+            "content_sha256": SHA_A,
+            "broker_id": "soochow",
+            "industry_id": "801750",
+            "title": "计算机行业跟踪周报",
+            "report_type": "industry",
+            "published_at": PUBLISHED,
+            "subject_company_id": None,
+            "ingested_at": PUBLISHED,
+        },
+        {
+            "report_id": "r2",
+            "source_file": "b.txt",
+            "content_sha256": SHA_B,
+            "broker_id": "citic",
+            "industry_id": "801770",
+            "title": "中际旭创(300308):年报点评",
+            "report_type": "company",
+            "published_at": datetime(2025, 4, 22, 8, 0),
+            "subject_company_id": "c1",
+            "ingested_at": PUBLISHED,
+        },
+    ]
+)
 
-FCT_CLAIM = frame([{"claim_id": f"{row['report_id']}-{row['claim_seq']}", **row} for row in CLAIM_ROWS],
-                  {"claim_id": pl.String, **schema.CLAIMS})
+FCT_CLAIM = frame(
+    [{"claim_id": f"{row['report_id']}-{row['claim_seq']}", **row} for row in CLAIM_ROWS],
+    {"claim_id": pl.String, **schema.CLAIMS},
+)
 
-FCT_METRIC = frame([{"metric_id": f"{row['report_id']}-m{row['metric_seq']}",
-                     "claim_id": f"{row['report_id']}-{row['claim_seq']}", **row} for row in METRIC_ROWS])
+FCT_METRIC = frame(
+    [
+        {
+            "metric_id": f"{row['report_id']}-m{row['metric_seq']}",
+            "claim_id": f"{row['report_id']}-{row['claim_seq']}",
+            **row,
+        }
+        for row in METRIC_ROWS
+    ]
+)
 
-FCT_RECOMMENDATION = frame([{**row, "company_id": "c1" if row["report_id"] == "r2" else None}
-                            for row in RECOMMENDATION_ROWS])
+FCT_RECOMMENDATION = frame(
+    [{**row, "company_id": "c1" if row["report_id"] == "r2" else None} for row in RECOMMENDATION_ROWS]
+)
 
-FCT_RATING = frame([
-    {"report_id": "r1", "broker_id": "soochow", "published_at": PUBLISHED, "scope": "industry",
-     "industry_id": "801750", "company_id": None, "rating_raw": "Overweight", "rating_std": "buy",
-     "rating_score": 2, "action_raw": "Maintained", "action_std": "maintain", "cited_pages": [11]},
-    {"report_id": "r2", "broker_id": "citic", "published_at": datetime(2025, 4, 22, 8, 0), "scope": "company",
-     "industry_id": "801770", "company_id": "c1", "rating_raw": "买入", "rating_std": "strong_buy",
-     "rating_score": 1, "action_raw": None, "action_std": None, "cited_pages": []},
-])
+FCT_RATING = frame(
+    [
+        {
+            "report_id": "r1",
+            "broker_id": "soochow",
+            "published_at": PUBLISHED,
+            "scope": "industry",
+            "industry_id": "801750",
+            "company_id": None,
+            "rating_raw": "Overweight",
+            "rating_std": "buy",
+            "rating_score": 2,
+            "action_raw": "Maintained",
+            "action_std": "maintain",
+            "cited_pages": [11],
+        },
+        {
+            "report_id": "r2",
+            "broker_id": "citic",
+            "published_at": datetime(2025, 4, 22, 8, 0),
+            "scope": "company",
+            "industry_id": "801770",
+            "company_id": "c1",
+            "rating_raw": "买入",
+            "rating_std": "strong_buy",
+            "rating_score": 1,
+            "action_raw": None,
+            "action_std": None,
+            "cited_pages": [],
+        },
+    ]
+)
 
-FCT_ENTITY_MENTION = frame([
-    {"report_id": "r1", "claim_id": "r1-2", "entity_name": "ByteDance", "company_id": "c3"},
-    {"report_id": "r1", "claim_id": "r1-1", "entity_name": "ByteDance", "company_id": "c3"},
-    {"report_id": "r2", "claim_id": "r2-1", "entity_name": "NVIDIA", "company_id": "c2"},
-])
+FCT_ENTITY_MENTION = frame(
+    [
+        {"report_id": "r1", "claim_id": "r1-2", "entity_name": "ByteDance", "company_id": "c3"},
+        {"report_id": "r1", "claim_id": "r1-1", "entity_name": "ByteDance", "company_id": "c3"},
+        {"report_id": "r2", "claim_id": "r2-1", "entity_name": "NVIDIA", "company_id": "c2"},
+    ]
+)
 
 GOOD = {
     "audit_files": AUDIT_FILES,
@@ -274,46 +542,58 @@ SHRUNK_BY_MORE_THAN_HALF = Violation(row=None, runtime_params=mart_runtime_param
 
 
 def pages_violations() -> dict[str, Violation]:
-    return {between("cited_pages_min"): set_(cited_pages=[0, 3]),
-            between("cited_pages_max"): set_(cited_pages=[2, 501])}
+    return {
+        between("cited_pages_min"): set_(cited_pages=[0, 3]),
+        between("cited_pages_max"): set_(cited_pages=[2, 501]),
+    }
 
 
 def offset_violations(row: dict[str, Any], *, in_text: bool) -> dict[str, Violation]:
-    found = {nn("char_start"): set_(char_start=None),
-             nn("char_end"): set_(char_end=None),
-             between("char_start"): set_(char_start=-1),
-             greater("char_end", "char_start"): set_(char_end=row["char_start"])}
+    found = {
+        nn("char_start"): set_(char_start=None),
+        nn("char_end"): set_(char_end=None),
+        between("char_start"): set_(char_start=-1),
+        greater("char_end", "char_start"): set_(char_end=row["char_start"]),
+    }
     if in_text:
-        found |= {nn("report_text_length"): set_(report_text_length=None),
-                  greater("report_text_length", "char_end"): set_(char_end=TEXT_LENGTH[row["report_id"]] + 1)}
+        found |= {
+            nn("report_text_length"): set_(report_text_length=None),
+            greater("report_text_length", "char_end"): set_(char_end=TEXT_LENGTH[row["report_id"]] + 1),
+        }
     return found
 
 
 def published_at_violations(row: int = 0) -> dict[str, Violation]:
-    return {nn("published_at"): set_(row, published_at=None),
-            between("published_at"): set_(row, published_at=datetime(1999, 12, 31, 23, 59))}
+    return {
+        nn("published_at"): set_(row, published_at=None),
+        between("published_at"): set_(row, published_at=datetime(1999, 12, 31, 23, 59)),
+    }
 
 
 def metric_value_violations() -> dict[str, Violation]:
     # Row 0 is 80 billion yuan in 2024 with no range.
-    return {nn("value"): set_(value=None),
-            nn("unit"): set_(unit=None),
-            regex("unit"): set_(unit="yuan"),
-            between("value", 'unit == "%"'): set_(unit="%", value=100_001.0),
-            between("value", 'unit == "pp"'): set_(unit="pp", value=1_001.0),
-            between("value", 'unit == "x"'): set_(unit="x", value=10_001.0),
-            between("value", 'unit == "count"'): set_(unit="count", value=-1.0),
-            between("value", 'unit not in ["%", "pp", "x", "count"]'): set_(value=2.0e15),
-            greater("value_high", "value"): set_(value_high=1.0),
-            in_set("qualifier"): set_(qualifier="roughly"),
-            between("fiscal_year"): set_(fiscal_year=2101)}
+    return {
+        nn("value"): set_(value=None),
+        nn("unit"): set_(unit=None),
+        regex("unit"): set_(unit="yuan"),
+        between("value", 'unit == "%"'): set_(unit="%", value=100_001.0),
+        between("value", 'unit == "pp"'): set_(unit="pp", value=1_001.0),
+        between("value", 'unit == "x"'): set_(unit="x", value=10_001.0),
+        between("value", 'unit == "count"'): set_(unit="count", value=-1.0),
+        between("value", 'unit not in ["%", "pp", "x", "count"]'): set_(value=2.0e15),
+        greater("value_high", "value"): set_(value_high=1.0),
+        in_set("qualifier"): set_(qualifier="roughly"),
+        between("fiscal_year"): set_(fiscal_year=2101),
+    }
 
 
 def claim_content_violations() -> dict[str, Violation]:
-    return {nn("section"): set_(section=None),
-            in_set("section"): set_(section="Investment Recommendations"),
-            nn("claim_text"): set_(claim_text=None),
-            named("expect_column_value_lengths_to_be_between", "claim_text"): set_(claim_text="")}
+    return {
+        nn("section"): set_(section=None),
+        in_set("section"): set_(section="Investment Recommendations"),
+        nn("claim_text"): set_(claim_text=None),
+        named("expect_column_value_lengths_to_be_between", "claim_text"): set_(claim_text=""),
+    }
 
 
 VIOLATIONS: dict[str, dict[str, Violation]] = {
@@ -418,8 +698,9 @@ VIOLATIONS: dict[str, dict[str, Violation]] = {
 
 def validate(suite: str, data: pl.DataFrame, runtime_params: dict[str, Any] | None = None):
     params = runtime_params or (mart_runtime_params(data.height) if suite.startswith("marts_") else None)
-    return validate_frame(suite, number_rows(data), table_name=suite.replace("_", ".", 1),
-                          runtime_params=params).outcomes
+    return validate_frame(
+        suite, number_rows(data), table_name=suite.replace("_", ".", 1), runtime_params=params
+    ).outcomes
 
 
 def names(suite: str) -> list[str]:
@@ -467,10 +748,14 @@ def test_violation_fails_exactly_its_expectation(suite: str, name: str) -> None:
         assert target.failing_report_ids == (offending,)
         assert target.failing_rows and all(bad["report_id"][row] == offending for row in target.failing_rows)
         whole_report = target.table_name == "raw.reports"  # the report's own row: quarantined whole
-        assert quarantined == ({offending: f"failed {suite}: {name} ({target.why})"}
-                               if target.blocking and whole_report else {})
-        assert held == ({target.table_name: {row: [target] for row in target.failing_rows}}
-                        if target.blocking and not whole_report else {})
+        assert quarantined == (
+            {offending: f"failed {suite}: {name} ({target.why})"} if target.blocking and whole_report else {}
+        )
+        assert held == (
+            {target.table_name: {row: [target] for row in target.failing_rows}}
+            if target.blocking and not whole_report
+            else {}
+        )
         assert stopping == []
     else:
         assert target.level == BATCH

@@ -35,9 +35,12 @@ def name_recall():
 
 def test_the_fresh_set_names_mostly_companies_the_reference_lacks(name_recall) -> None:
     known = {name.lower() for name in company_names()}
-    gold = [name for folder in (name_recall.FRESH_DIR, name_recall.HOLDOUT_DIR)
-            for path in (folder / "gold").glob("*.json")
-            for name in name_recall.json.loads(path.read_text(encoding="utf-8"))["entities"]]
+    gold = [
+        name
+        for folder in (name_recall.FRESH_DIR, name_recall.HOLDOUT_DIR)
+        for path in (folder / "gold").glob("*.json")
+        for name in name_recall.json.loads(path.read_text(encoding="utf-8"))["entities"]
+    ]
     unknown = [name for name in gold if name.lower() not in known]
     assert len(gold) >= 100 and len(unknown) / len(gold) > 0.8
 

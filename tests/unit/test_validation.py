@@ -20,13 +20,13 @@ from pipelines.core.validation import (
     ROW,
     ExpectationOutcome,
     build_data_docs,
+    checks_rows,
     expectation_name,
     gx_ready,
     mart_runtime_params,
     outcomes_of,
     publish_blocking_failures,
     read_suite,
-    checks_rows,
     reports_failing_row_checks,
     rows_failing_row_checks,
     suite_names,
@@ -39,9 +39,14 @@ from pipelines.extraction import schema
 
 MART_SUITES = [name for name in suite_names() if name.startswith("marts_")]
 # Raw suites that validate their frame as the extractor makes it, plus what validation joins in.
-JOINED_COLUMNS = {"raw_reports": ["text"], "raw_claims": ["report_text_length"],
-                  "raw_metrics": ["report_text_length"], "raw_ratings": ["report_text_length"],
-                  "raw_entity_mentions": ["report_text_length"], "raw_recommendations": []}
+JOINED_COLUMNS = {
+    "raw_reports": ["text"],
+    "raw_claims": ["report_text_length"],
+    "raw_metrics": ["report_text_length"],
+    "raw_ratings": ["report_text_length"],
+    "raw_entity_mentions": ["report_text_length"],
+    "raw_recommendations": [],
+}
 
 
 def expectations(suite: str) -> list[dict]:
@@ -49,8 +54,9 @@ def expectations(suite: str) -> list[dict]:
 
 
 def column_set(suite: str) -> list[str]:
-    return next(e["kwargs"]["column_set"] for e in expectations(suite)
-                if e["type"] == "expect_table_columns_to_match_set")
+    return next(
+        e["kwargs"]["column_set"] for e in expectations(suite) if e["type"] == "expect_table_columns_to_match_set"
+    )
 
 
 def test_importing_the_module_does_not_import_great_expectations() -> None:
@@ -111,8 +117,10 @@ def test_the_file_context_opens_every_suite(tmp_path: Path) -> None:
 
 
 def test_list_columns_become_their_smallest_and_largest_element() -> None:
-    frame = pl.DataFrame({"report_id": ["r1", "r2", "r3"], "cited_pages": [[7, 2, 9], [], None]},
-                         schema={"report_id": pl.String, "cited_pages": pl.List(pl.Int32)})
+    frame = pl.DataFrame(
+        {"report_id": ["r1", "r2", "r3"], "cited_pages": [[7, 2, 9], [], None]},
+        schema={"report_id": pl.String, "cited_pages": pl.List(pl.Int32)},
+    )
     for given in (frame, frame.to_pandas()):
         ready = gx_ready(given)
         assert isinstance(ready, pd.DataFrame)
@@ -130,14 +138,38 @@ def test_text_length_counts_characters_and_is_null_for_unknown_reports() -> None
 
 def extraction_frames(claim_end_of_r2: int) -> dict[str, pl.DataFrame]:
     frames = {name: pl.DataFrame(schema=columns) for name, columns in schema.FRAMES.items()}
-    frames["reports"] = pl.DataFrame([
-        {"report_id": r, "broker_raw": "东吴证券", "published_at": pd.Timestamp("2024-12-24 03:36").to_pydatetime(),
-         "industry_raw": "计算机", "title": "周报", "report_type": "industry", "subject_company_name_cn": None,
-         "subject_company_code": None} for r in ("r1", "r2")], schema=schema.REPORTS)
-    frames["claims"] = pl.DataFrame([
-        {"report_id": r, "claim_seq": 1, "section": "Core Views", "subsection": None, "claim_text": "Demand grows",
-         "cited_pages": [3], "char_start": 0, "char_end": end} for r, end in (("r1", 12), ("r2", claim_end_of_r2))],
-        schema=schema.CLAIMS)
+    frames["reports"] = pl.DataFrame(
+        [
+            {
+                "report_id": r,
+                "broker_raw": "东吴证券",
+                "published_at": pd.Timestamp("2024-12-24 03:36").to_pydatetime(),
+                "industry_raw": "计算机",
+                "title": "周报",
+                "report_type": "industry",
+                "subject_company_name_cn": None,
+                "subject_company_code": None,
+            }
+            for r in ("r1", "r2")
+        ],
+        schema=schema.REPORTS,
+    )
+    frames["claims"] = pl.DataFrame(
+        [
+            {
+                "report_id": r,
+                "claim_seq": 1,
+                "section": "Core Views",
+                "subsection": None,
+                "claim_text": "Demand grows",
+                "cited_pages": [3],
+                "char_start": 0,
+                "char_end": end,
+            }
+            for r, end in (("r1", 12), ("r2", claim_end_of_r2))
+        ],
+        schema=schema.CLAIMS,
+    )
     return frames
 
 
@@ -169,35 +201,68 @@ def test_a_report_row_failing_a_row_check_quarantines_the_report_whole() -> None
     assert rows_failing_row_checks(outcomes) == {}
 
 
-def outcome(*, success: bool = False, blocking: bool = True, level: str = ROW, report_ids: tuple[str, ...] = (),
-            expectation: str = "expect_x(c)", table: str = "raw.reports", rows: tuple[int, ...] = ()) -> ExpectationOutcome:
-    return ExpectationOutcome(suite=f"raw_{table[4:]}", expectation=expectation, table_name=table,
-                              success=success, unexpected_count=len(report_ids), blocking=blocking,
-                              level=level, failing_report_ids=report_ids, failing_rows=rows, why=f"why {expectation}")
+def outcome(
+    *,
+    success: bool = False,
+    blocking: bool = True,
+    level: str = ROW,
+    report_ids: tuple[str, ...] = (),
+    expectation: str = "expect_x(c)",
+    table: str = "raw.reports",
+    rows: tuple[int, ...] = (),
+) -> ExpectationOutcome:
+    return ExpectationOutcome(
+        suite=f"raw_{table[4:]}",
+        expectation=expectation,
+        table_name=table,
+        success=success,
+        unexpected_count=len(report_ids),
+        blocking=blocking,
+        level=level,
+        failing_report_ids=report_ids,
+        failing_rows=rows,
+        why=f"why {expectation}",
+    )
 
 
 def test_only_failed_blocking_row_checks_of_the_report_row_quarantine_their_reports() -> None:
-    outcomes = [outcome(report_ids=("r1", "r2")), outcome(report_ids=("r1",), expectation="expect_y(d)"),
-                outcome(blocking=False, report_ids=("r3",)), outcome(level=BATCH, report_ids=("r4",)),
-                outcome(success=True), outcome(report_ids=("r5",), table="raw.claims", rows=(0,))]
+    outcomes = [
+        outcome(report_ids=("r1", "r2")),
+        outcome(report_ids=("r1",), expectation="expect_y(d)"),
+        outcome(blocking=False, report_ids=("r3",)),
+        outcome(level=BATCH, report_ids=("r4",)),
+        outcome(success=True),
+        outcome(report_ids=("r5",), table="raw.claims", rows=(0,)),
+    ]
     assert reports_failing_row_checks(outcomes) == {
         "r1": "failed raw_reports: expect_x(c) (why expect_x(c)); raw_reports: expect_y(d) (why expect_y(d))",
-        "r2": "failed raw_reports: expect_x(c) (why expect_x(c))"}
+        "r2": "failed raw_reports: expect_x(c) (why expect_x(c))",
+    }
 
 
 def test_only_failed_blocking_row_checks_of_other_tables_hold_their_rows() -> None:
     x = outcome(table="raw.metrics", report_ids=("r1",), rows=(0, 3), expectation="expect_x(c)")
     y = outcome(table="raw.metrics", report_ids=("r1",), rows=(3,), expectation="expect_y(d)")
-    outcomes = [x, y, outcome(table="raw.claims", blocking=False, rows=(1,)),
-                outcome(table="raw.claims", rows=(2,), success=True), outcome(table="raw.claims", level=BATCH, rows=(4,)),
-                outcome(report_ids=("r9",), rows=(0,))]
+    outcomes = [
+        x,
+        y,
+        outcome(table="raw.claims", blocking=False, rows=(1,)),
+        outcome(table="raw.claims", rows=(2,), success=True),
+        outcome(table="raw.claims", level=BATCH, rows=(4,)),
+        outcome(report_ids=("r9",), rows=(0,)),
+    ]
     assert rows_failing_row_checks(outcomes) == {"raw.metrics": {0: [x], 3: [x, y]}}
 
 
 def test_blocking_batch_failures_and_unattributable_row_failures_stop_the_publish() -> None:
     batch, unattributable = outcome(level=BATCH), outcome(report_ids=())
-    outcomes = [batch, unattributable, outcome(report_ids=("r1",)), outcome(level=BATCH, blocking=False),
-                outcome(level=BATCH, success=True)]
+    outcomes = [
+        batch,
+        unattributable,
+        outcome(report_ids=("r1",)),
+        outcome(level=BATCH, blocking=False),
+        outcome(level=BATCH, success=True),
+    ]
     assert publish_blocking_failures(outcomes) == [batch, unattributable]
 
 
@@ -208,7 +273,8 @@ def test_a_mart_cannot_be_validated_without_its_previous_row_count() -> None:
 
 
 def test_data_docs_show_the_run_with_each_check_explained_without_network(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def refuse(*args: object) -> None:
         raise AssertionError(f"network used: {args}")
 
@@ -226,10 +292,13 @@ def test_data_docs_show_the_run_with_each_check_explained_without_network(
 def test_a_table_validated_in_chunks_fails_where_any_chunk_fails_and_counts_the_whole_table() -> None:
     def files(rows: list[tuple]) -> pl.DataFrame:
         return pl.DataFrame(
-            [(name, size, pd.Timestamp("2026-01-01").to_pydatetime(), "quarantined", "empty", None, "a" * 64)
-             for name, size in rows],
+            [
+                (name, size, pd.Timestamp("2026-01-01").to_pydatetime(), "quarantined", "empty", None, "a" * 64)
+                for name, size in rows
+            ],
             schema=["source_file", "size_bytes", "received_at", "status", "reason", "report_id", "content_sha256"],
-            orient="row")
+            orient="row",
+        )
 
     chunks = [files([("a.txt", 1), ("b.txt", 2)]), files([("c.txt", 3), (None, 4)])]
     result = validate_in_chunks("audit_files", iter(chunks), table_name="audit.files", table_rows=4)
@@ -241,9 +310,11 @@ def test_a_table_validated_in_chunks_fails_where_any_chunk_fails_and_counts_the_
     assert not result.passed and result.gx_result["success"] is False  # Data Docs show the failing chunk
 
     brokers = pl.DataFrame({"broker_id": ["a"], "name_cn": ["甲"], "name_en": ["A"]})
-    kept = validate_in_chunks("marts_dim_broker", iter([brokers]), table_name="marts.dim_broker",
-                              table_rows=4, min_row_count=3)
+    kept = validate_in_chunks(
+        "marts_dim_broker", iter([brokers]), table_name="marts.dim_broker", table_rows=4, min_row_count=3
+    )
     assert kept.passed  # 4 rows in the table >= 3, whatever the chunks hold
-    shrunk = validate_in_chunks("marts_dim_broker", iter([brokers]), table_name="marts.dim_broker",
-                                table_rows=2, min_row_count=3)
+    shrunk = validate_in_chunks(
+        "marts_dim_broker", iter([brokers]), table_name="marts.dim_broker", table_rows=2, min_row_count=3
+    )
     assert [o.expectation for o in shrunk.outcomes if not o.success] == ["expect_table_row_count_to_be_between()"]

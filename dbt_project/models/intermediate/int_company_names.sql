@@ -17,6 +17,9 @@ version as (
     from unambiguous
 )
 
-select unambiguous.name_key, unambiguous.company_id, version.lookup_version
+select
+    unambiguous.name_key,
+    unambiguous.company_id,
+    version.lookup_version
 from unambiguous
 cross join version

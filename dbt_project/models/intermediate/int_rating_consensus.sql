@@ -27,14 +27,26 @@ change_summary as (
     select
         changes.scope,
         changes.target_id,
-        count(*) filter (where changes.change_type = 'upgrade'
-            and changes.published_at > reference.reference_at - interval 30 day) as n_upgrades_30d,
-        count(*) filter (where changes.change_type = 'downgrade'
-            and changes.published_at > reference.reference_at - interval 30 day) as n_downgrades_30d,
-        count(*) filter (where changes.change_type = 'upgrade'
-            and changes.published_at > reference.reference_at - interval 90 day) as n_upgrades_90d,
-        count(*) filter (where changes.change_type = 'downgrade'
-            and changes.published_at > reference.reference_at - interval 90 day) as n_downgrades_90d
+        count(
+            *) filter (
+            where changes.change_type = 'upgrade'
+            and changes.published_at > reference.reference_at - interval 30 day
+        ) as n_upgrades_30d,
+        count(
+            *) filter (
+            where changes.change_type = 'downgrade'
+            and changes.published_at > reference.reference_at - interval 30 day
+        ) as n_downgrades_30d,
+        count(
+            *) filter (
+            where changes.change_type = 'upgrade'
+            and changes.published_at > reference.reference_at - interval 90 day
+        ) as n_upgrades_90d,
+        count(
+            *) filter (
+            where changes.change_type = 'downgrade'
+            and changes.published_at > reference.reference_at - interval 90 day
+        ) as n_downgrades_90d
     from {{ ref('fct_rating_change') }} as changes
     cross join reference
     group by changes.scope, changes.target_id
@@ -47,9 +59,10 @@ report_summary as (
         max(reports.published_at) as latest_report_at,
         count(*) as n_reports
     from {{ ref('dim_report') }} as reports
-    cross join lateral (
-        values ('company', reports.subject_company_id), ('industry', reports.industry_id)
-    ) as targets (scope, target_id)
+    cross join
+        lateral (
+            values ('company', reports.subject_company_id), ('industry', reports.industry_id)
+        ) as targets (scope, target_id)
     where targets.target_id is not null
     group by targets.scope, targets.target_id
 )

@@ -12,7 +12,9 @@ with scale as (
 ),
 
 actions as (
-    select {{ name_key('action_word') }} as action_key, action_std
+    select
+        {{ name_key('action_word') }} as action_key,
+        action_std
     from {{ ref('rating_actions') }}
 ),
 
@@ -31,8 +33,8 @@ rated as (
         on scale.rating_key = ratings.rating_key
         and (scale.override_broker_id is null or scale.override_broker_id = reports.broker_id)
     qualify row_number() over (
-        partition by ratings.report_id, ratings.rating_seq order by scale.override_broker_id nulls last
-    ) = 1
+            partition by ratings.report_id, ratings.rating_seq order by scale.override_broker_id nulls last
+        ) = 1
 )
 
 select

@@ -2,12 +2,16 @@
 -- the first loaded file received with that content (later copies are duplicates).
 with first_files as (
     -- a loaded file first; should a report's files not be settled yet, its earliest other file
-    select report_id, source_file, content_sha256, received_at as ingested_at
+    select
+        report_id,
+        source_file,
+        content_sha256,
+        received_at as ingested_at
     from {{ ref('stg_audit__files') }}
     where report_id is not null and status <> 'quarantined'
     qualify row_number() over (
-        partition by report_id order by status <> 'loaded', received_at, source_file
-    ) = 1
+            partition by report_id order by status <> 'loaded', received_at, source_file
+        ) = 1
 )
 
 select
@@ -28,7 +32,7 @@ select
     reports.subject_company_code,
     first_files.ingested_at,
     -- held rows are replaced with the report's raw rows, so they change only with its loaded_at
-    exists (
+    exists(
         select 1 from {{ ref('stg_audit__quarantined_rows') }} as held
         where held.report_id = reports.report_id
     ) as has_quarantined_rows,

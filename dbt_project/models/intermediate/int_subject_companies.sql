@@ -20,10 +20,12 @@ reference_names as (
 ),
 
 reference_tickers as (
-    select {{ comparable_ticker('ticker') }} as ticker, min(company_id) as company_id
+    select
+        {{ comparable_ticker('ticker') }} as ticker,
+        min(company_id) as company_id
     from {{ ref('companies') }}
     where nullif(trim(ticker), '') is not null
-    group by 1
+    group by {{ comparable_ticker('ticker') }}
     having count(*) = 1
 ),
 
@@ -51,6 +53,10 @@ select
     reference_company_id is not null as is_in_reference,
     derived_exchange,
     -- the name written in the most recent report names a derived company
-    row_number() over (partition by derived_company_id order by published_at desc, name_cn) = 1
+    row_number() over (partition by derived_company_id order by published_at desc, name_cn asc) = 1
         as is_latest_spelling
-from (select distinct on (code, name_cn) * from matched order by code, name_cn, published_at desc)
+from (
+    select distinct on (code, name_cn) *
+    from matched
+    order by code asc, name_cn asc, published_at desc
+) as latest_spellings

@@ -12,8 +12,9 @@ from pipelines.defs.resources import WarehouseResource
 from pipelines.extraction import EXTRACTOR_VERSION
 
 
-@asset(key=["staging", "extracted_batches"], deps=[["landing", "received_files"]], group_name="extract",
-       kinds={"polars"})
+@asset(
+    key=["staging", "extracted_batches"], deps=[["landing", "received_files"]], group_name="extract", kinds={"polars"}
+)
 def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """Reports, claims, metrics, ratings, recommendations and entities of every pending report."""
     settings = warehouse.settings()
@@ -35,20 +36,31 @@ def extracted_batches(context: AssetExecutionContext, warehouse: WarehouseResour
         for report_id, reason in result.quarantined.items():
             context.log.warning(f"quarantined report {report_id}: {reason}")
         if result.rows_quarantined:
-            context.log.warning(f"held aside {result.rows_quarantined} row(s) of batch {result.number} "
-                                "(audit.quarantined_rows)")
+            context.log.warning(
+                f"held aside {result.rows_quarantined} row(s) of batch {result.number} (audit.quarantined_rows)"
+            )
 
     summary = extract_to_staging(settings, on_batch=collect)
     # Row-level expectations ran on every batch in the workers; one row per expectation for the run.
-    record_outcomes(settings.build_db, context.run_id, validation.merge_outcomes(outcomes), datetime.now(),
-                    EXTRACT_STAGE)
+    record_outcomes(
+        settings.build_db, context.run_id, validation.merge_outcomes(outcomes), datetime.now(), EXTRACT_STAGE
+    )
     for suite_validation in docs_results.values():
         validation.save_validation(suite_validation, data_docs.results_dir(settings.data_docs_dir, context.run_id))
-    where = (f"the Dask cluster at {settings.dask_scheduler}" if settings.dask_scheduler
-             else f"{settings.workers} worker(s)")
-    context.log.info(f"extracted {summary.reports} reports in {summary.batches} batches on {where}, "
-                     f"{summary.quarantined} quarantined, {summary.rows_quarantined} row(s) held aside")
-    return MaterializeResult(metadata={"batches": summary.batches, "reports": summary.reports,
-                                       "quarantined": summary.quarantined,
-                                       "rows_quarantined": summary.rows_quarantined, "workers": settings.workers,
-                                       "extractor_version": EXTRACTOR_VERSION})
+    where = (
+        f"the Dask cluster at {settings.dask_scheduler}" if settings.dask_scheduler else f"{settings.workers} worker(s)"
+    )
+    context.log.info(
+        f"extracted {summary.reports} reports in {summary.batches} batches on {where}, "
+        f"{summary.quarantined} quarantined, {summary.rows_quarantined} row(s) held aside"
+    )
+    return MaterializeResult(
+        metadata={
+            "batches": summary.batches,
+            "reports": summary.reports,
+            "quarantined": summary.quarantined,
+            "rows_quarantined": summary.rows_quarantined,
+            "workers": settings.workers,
+            "extractor_version": EXTRACTOR_VERSION,
+        }
+    )

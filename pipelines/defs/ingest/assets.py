@@ -27,21 +27,31 @@ def received_files(context: AssetExecutionContext, warehouse: WarehouseResource,
     if problem:  # the run is on record; closing it (CLI, run-status sensor) names this reason
         raise Failure(description=problem)
     seen, first_by_content = build_db.known_files(settings.build_db)
-    received = receive_inbox(settings.inbox, settings.landing_dir, known_files=seen,
-                             known_content=first_by_content, max_file_bytes=settings.max_file_bytes,
-                             settle_seconds=settings.settle_seconds, now=now)
+    received = receive_inbox(
+        settings.inbox,
+        settings.landing_dir,
+        known_files=seen,
+        known_content=first_by_content,
+        max_file_bytes=settings.max_file_bytes,
+        settle_seconds=settings.settle_seconds,
+        now=now,
+    )
     build_db.record_received(settings.build_db, received, context.run_id)
     for item in received:
         if item.reason:
             context.log.warning(f"quarantined {item.source_file!r}: {item.reason}")
-    if not config.rebuild and runs.warehouse_is_current(settings.build_db, settings.warehouse_db, context.run_id,
-                                                        fingerprint, EXTRACTOR_VERSION):
+    if not config.rebuild and runs.warehouse_is_current(
+        settings.build_db, settings.warehouse_db, context.run_id, fingerprint, EXTRACTOR_VERSION
+    ):
         # No output: Dagster skips extraction, dbt, the checks and publishing; the run is on record.
-        runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False,
-                       outcome=runs.NOTHING_NEW)
+        runs.close_run(settings.build_db, context.run_id, datetime.now(), published=False, outcome=runs.NOTHING_NEW)
         context.log.info(f"nothing new in {settings.inbox}: the published warehouse is current")
         return
     by_status = Counter(f.status for f in received)
-    yield MaterializeResult(metadata={
-        "inbox": str(settings.inbox), "files_received": len(received),
-        **{f"files_{status}": count for status, count in sorted(by_status.items())}})
+    yield MaterializeResult(
+        metadata={
+            "inbox": str(settings.inbox),
+            "files_received": len(received),
+            **{f"files_{status}": count for status, count in sorted(by_status.items())},
+        }
+    )

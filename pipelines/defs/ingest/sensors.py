@@ -7,8 +7,12 @@ from pipelines.defs.jobs import warehouse_job
 from pipelines.defs.resources import WarehouseResource
 
 
-@sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
-        description="Starts a warehouse run when files arrive in (or change in) the inbox.")
+@sensor(
+    job=warehouse_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Starts a warehouse run when files arrive in (or change in) the inbox.",
+)
 def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
     """Requests a warehouse run when files arrive in (or change in) the inbox."""
     fingerprint = inbox_fingerprint(warehouse.paths().inbox)

@@ -26,17 +26,23 @@ def _close_unpublished(context: RunStatusSensorContext, warehouse: WarehouseReso
         context.log.warning(f"run {run_id} not closed in audit.runs: another run holds the warehouse lock")
 
 
-@run_status_sensor(run_status=DagsterRunStatus.SUCCESS, monitored_jobs=[warehouse_job],
-                   default_status=DefaultSensorStatus.RUNNING,
-                   description="Records in audit.runs why a finished warehouse run did not publish (a blocking check).")
+@run_status_sensor(
+    run_status=DagsterRunStatus.SUCCESS,
+    monitored_jobs=[warehouse_job],
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Records in audit.runs why a finished warehouse run did not publish (a blocking check).",
+)
 def record_blocked_runs(context: RunStatusSensorContext, warehouse: WarehouseResource):
     """Marks a finished run that skipped publishing (a blocking check failed) in audit.runs."""
     _close_unpublished(context, warehouse, "the publish step did not run")
 
 
-@run_status_sensor(run_status=DagsterRunStatus.FAILURE, monitored_jobs=[warehouse_job],
-                   default_status=DefaultSensorStatus.RUNNING,
-                   description="Records a failed warehouse run as not published in audit.runs.")
+@run_status_sensor(
+    run_status=DagsterRunStatus.FAILURE,
+    monitored_jobs=[warehouse_job],
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Records a failed warehouse run as not published in audit.runs.",
+)
 def record_failed_runs(context: RunStatusSensorContext, warehouse: WarehouseResource):
     """Marks a failed run as not published in audit.runs."""
     _close_unpublished(context, warehouse, "the run failed")

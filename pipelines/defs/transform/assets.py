@@ -5,8 +5,15 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
-from dagster import (AssetExecutionContext, AssetKey, AssetMaterialization, AssetObservation, Config, MetadataValue,
-                     Output)
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetMaterialization,
+    AssetObservation,
+    Config,
+    MetadataValue,
+    Output,
+)
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.core import runs
@@ -24,10 +31,14 @@ class DbtBuildConfig(Config):
 CHECKS_FROM_DBT_TESTS = DagsterDbtTranslatorSettings(enable_asset_checks=True)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            dagster_dbt_translator=WarehouseDbtTranslator(settings=CHECKS_FROM_DBT_TESTS))
-def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
-                     warehouse: WarehouseResource, config: DbtBuildConfig):
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseDbtTranslator(settings=CHECKS_FROM_DBT_TESTS),
+)
+def warehouse_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, config: DbtBuildConfig
+):
     """Seeds, snapshots, models and dbt tests of the warehouse, built with `dbt build`."""
     settings = warehouse.settings()
     # Incremental models assume the tables they update were built by the same SQL: after an upgrade
@@ -38,11 +49,19 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
     # dbt unit tests check the models' SQL, not the data: they run with the project's tests
     # (tests/integration/test_dbt_project.py), not in every warehouse build. profiles.yml reads the
     # build database from `build_db`.
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps({"build_db": str(settings.build_db)}),
-            *(["--full-refresh"] if full_refresh else []), *([] if config.use_colors else ["--no-use-colors"])]
+    args = [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--vars",
+        json.dumps({"build_db": str(settings.build_db)}),
+        *(["--full-refresh"] if full_refresh else []),
+        *([] if config.use_colors else ["--no-use-colors"]),
+    ]
     # Artifacts and logs of the last build live with the warehouse they built, not in the source tree.
-    yield from _with_row_counts(dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream(),
-                                settings.build_db)
+    yield from _with_row_counts(
+        dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream(), settings.build_db
+    )
 
 
 def _with_row_counts(events: Iterable, build_db: Path) -> Iterator:

@@ -25,4 +25,4 @@ from {{ ref('fct_metric') }} as metrics
 join {{ ref('dim_report') }} as reports using (report_id)
 left join {{ ref('fct_claim') }} as claims using (claim_id)
 where reports.subject_company_id is not null
-  and metrics.metric_kind is not null
+    and metrics.metric_kind is not null

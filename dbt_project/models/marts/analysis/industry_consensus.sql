@@ -3,7 +3,8 @@
 -- row. Recomputed on read from small bases (the latest rating per series and the rating
 -- changes, ~one row per report), it is always exact and costs the build nothing.
 with consensus as (
-    select * exclude (scope) from {{ ref('int_rating_consensus') }} where scope = 'industry'
+    select * exclude (scope) from {{ ref('int_rating_consensus') }}
+    where scope = 'industry'
 )
 
 select

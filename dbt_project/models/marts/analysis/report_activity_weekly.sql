@@ -1,4 +1,12 @@
 -- Reports per ISO week x broker x industry (sum over any of the three for coarser views).
+with ratings as (
+    select
+        report_id,
+        count(*) as n_ratings
+    from {{ ref('fct_rating') }}
+    group by report_id
+)
+
 select
     md5(dates.iso_year_week || '|' || coalesce(reports.broker_id, '') || '|' || coalesce(reports.industry_id, ''))
         as activity_id,
@@ -18,7 +26,5 @@ select
     coalesce(sum(ratings.n_ratings), 0) as n_ratings
 from {{ ref('dim_report') }} as reports
 join {{ ref('dim_date') }} as dates on dates.date_day = reports.published_date
-left join (
-    select report_id, count(*) as n_ratings from {{ ref('fct_rating') }} group by report_id
-) as ratings using (report_id)
+left join ratings using (report_id)
 group by dates.iso_year_week, dates.iso_year, dates.iso_week, reports.broker_id, reports.industry_id

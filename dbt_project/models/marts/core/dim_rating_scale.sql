@@ -2,7 +2,8 @@
 -- tools sort and label rating_std by it instead of alphabetically.
 select distinct
     rating_std,
-    array_to_string(list_transform(string_split(rating_std, '_'), lambda word: upper(word[1]) || word[2:]), ' ') as label,
+    array_to_string(list_transform(string_split(rating_std, '_'), lambda word: upper(word[1]) || word[2:]), ' ')
+        as label,
     rating_score,
     rating_score as sort_order,
     case

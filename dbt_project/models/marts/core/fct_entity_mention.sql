@@ -23,8 +23,8 @@ mentions as (
             is distinct from (select lookup_version from lookup_version)
     {%- endif %}
     qualify row_number() over (
-        partition by report_id, claim_seq, entity_name order by char_start nulls last
-    ) = 1
+            partition by report_id, claim_seq, entity_name order by char_start nulls last
+        ) = 1
 )
 
 select

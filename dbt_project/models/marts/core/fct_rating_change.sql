@@ -78,15 +78,21 @@ select
     derived_change,
     stated_change,
     -- the change to count: derived where the history allows, else what the report says
-    case when previous_rating_id is not null then coalesce(derived_change, stated_change)
-         else coalesce(stated_change, derived_change) end as change_type,
+    case
+        when previous_rating_id is not null then coalesce(derived_change, stated_change)
+        else coalesce(stated_change, derived_change)
+    end as change_type,
     case
         when previous_rating_id is null then 'no_prior_rating'
         when derived_change is null or stated_change is null then 'unknown'
         when derived_change = stated_change then 'agree'
         else 'disagree'
     end as agreement,
-    previous_rating_id is not null and derived_change is distinct from stated_change
-        and derived_change is not null and stated_change is not null as is_disagreement,
+    (
+        previous_rating_id is not null
+        and derived_change is distinct from stated_change
+        and derived_change is not null
+        and stated_change is not null
+    ) as is_disagreement,
     {{ built_at() }} as built_at
 from changes

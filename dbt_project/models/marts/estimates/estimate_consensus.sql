@@ -7,7 +7,8 @@
 
 with estimates as (
     select
-        concat_ws('|', company_id, measure, coalesce(fiscal_year::varchar, ''), unit, coalesce(per_unit, '')) as series_key,
+        concat_ws('|', company_id, measure, coalesce(fiscal_year::varchar, ''), unit, coalesce(per_unit, ''))
+            as series_key,
         company_id,
         measure,
         fiscal_year,
@@ -31,20 +32,31 @@ with estimates as (
 ),
 
 series as (
-    select distinct series_key, company_id, measure, fiscal_year, unit, per_unit
+    select distinct
+        series_key,
+        company_id,
+        measure,
+        fiscal_year,
+        unit,
+        per_unit
     from estimates
 ),
 
 -- Every date on which the consensus of a series changed: a broker published an estimate, or a
 -- broker's latest estimate went stale (up to the reference date: nothing is known after it).
 change_dates as (
-    select series_key, published_date as as_of_date from estimates
+    select
+        series_key,
+        published_date as as_of_date
+    from estimates
     union
-    select estimates.series_key, estimates.expires_on
+    select
+        estimates.series_key,
+        estimates.expires_on
     from estimates
     cross join {{ ref('int_reference_date') }} as reference
     where estimates.expires_on <= reference.reference_date
-      and (estimates.superseded_on is null or estimates.superseded_on > estimates.expires_on)
+        and (estimates.superseded_on is null or estimates.superseded_on > estimates.expires_on)
 ),
 
 -- Each broker's latest estimate as of each date: a later one of the same broker supersedes it.
@@ -56,13 +68,13 @@ standing as (
     from change_dates
     join estimates
         on estimates.series_key = change_dates.series_key
-       and estimates.published_date <= change_dates.as_of_date
-       -- only each broker's standing estimate: the join stays dates x brokers, not dates x estimates
-       and (estimates.superseded_on is null or estimates.superseded_on > change_dates.as_of_date)
+        and estimates.published_date <= change_dates.as_of_date
+        -- only each broker's standing estimate: the join stays dates x brokers, not dates x estimates
+        and (estimates.superseded_on is null or estimates.superseded_on > change_dates.as_of_date)
     qualify row_number() over (
-        partition by change_dates.series_key, change_dates.as_of_date, estimates.broker_id
-        order by estimates.published_at desc, estimates.report_id desc
-    ) = 1
+            partition by change_dates.series_key, change_dates.as_of_date, estimates.broker_id
+            order by estimates.published_at desc, estimates.report_id desc
+        ) = 1
 ),
 
 summary as (
@@ -86,7 +98,7 @@ summary as (
 
 select
     series.company_id || '-' || series.measure || '-' || coalesce(series.fiscal_year::varchar, 'na') || '-'
-        || series.unit || coalesce('-per-' || series.per_unit, '') || '-' || strftime(summary.as_of_date, '%Y-%m-%d')
+    || series.unit || coalesce('-per-' || series.per_unit, '') || '-' || strftime(summary.as_of_date, '%Y-%m-%d')
         as consensus_id,
     series.company_id,
     series.measure,

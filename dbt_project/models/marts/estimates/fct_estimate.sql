@@ -70,9 +70,9 @@ batch_reports as (
     )
 ),
 {% else %}
-batch_reports as (
-    select * from reports
-),
+    batch_reports as (
+        select * from reports
+    ),
 {% endif %}
 
 forecast_figures as (
@@ -98,8 +98,8 @@ forecast_figures as (
     join batch_reports on batch_reports.report_id = metrics.report_id
     -- estimates are levels; a growth rate is a change, not an estimate of the measure
     where metrics.change_basis = 'level'
-      and metrics.signed_value is not null
-      and metrics.is_forecast
+        and metrics.signed_value is not null
+        and metrics.is_forecast
 ),
 
 -- One estimate per report and series: a report that states the same company x measure x year
@@ -109,9 +109,9 @@ report_estimates as (
     select *
     from forecast_figures
     qualify row_number() over (
-        partition by report_id, measure, fiscal_year, unit, per_unit
-        order by char_start nulls last, metric_seq
-    ) = 1
+            partition by report_id, measure, fiscal_year, unit, per_unit
+            order by char_start nulls last, metric_seq
+        ) = 1
 ),
 
 sequenced as (
@@ -130,7 +130,7 @@ sequenced as (
 
 select
     report_id || '-' || measure || '-' || coalesce(fiscal_year::varchar, 'na') || '-' || unit
-        || coalesce('-per-' || per_unit, '') as estimate_id,
+    || coalesce('-per-' || per_unit, '') as estimate_id,
     report_id,
     metric_id,
     claim_id,
