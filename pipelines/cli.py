@@ -145,7 +145,8 @@ def _print_summary(console, settings: Settings, result, record: dict | None, bef
         "this run",
         f"{record['files_received'] or 0} file(s) received: "
         + ", ".join(f"{counts.get(status, 0)} {status}" for status in ("loaded", "duplicate", "quarantined"))
-        + f"; {record['reports_loaded'] or 0} report(s) loaded",
+        + f"; {record['reports_loaded'] or 0} report(s) loaded"
+        + (f"; {held} row(s) held aside (`quarantine list`)" if (held := record.get("rows_quarantined")) else ""),
     )
     after = publish.warehouse_totals(settings.warehouse_db)
     if after:

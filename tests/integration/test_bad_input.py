@@ -222,6 +222,8 @@ def test_one_absurd_amount_is_held_aside_and_the_rest_of_its_report_loads(fresh:
     figures = query(fresh, "select raw_text, unit from marts.fct_metric where report_id = ?", [report_id])
     assert figures and all("12345678901234567890123456" not in raw_text for raw_text, _ in figures)
     assert ("5%", "%") in figures
+    held = query(fresh, "select count(*) from audit.quarantined_rows")[0][0]
+    assert f"{held} row(s) held aside (`quarantine list`)" in fresh.result.output  # the summary says so
     [(table, row, expectation, reason)] = held_rows(fresh, ABSURD_AMOUNT)
     assert table == "raw.metrics" and "12345678901234567890123456" in row and '"report_id":"' in row
     assert "expect_column_values_to_be_between(value" in expectation and "1e15" in reason
