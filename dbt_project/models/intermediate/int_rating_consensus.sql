@@ -23,33 +23,27 @@ rating_summary as (
     group by scope, target_id
 ),
 
-change_summary as (
+recent_changes as (
     select
         changes.scope,
         changes.target_id,
-        count(
-            *) filter (
-            where changes.change_type = 'upgrade'
-            and changes.published_at > reference.reference_at - interval 30 day
-        ) as n_upgrades_30d,
-        count(
-            *) filter (
-            where changes.change_type = 'downgrade'
-            and changes.published_at > reference.reference_at - interval 30 day
-        ) as n_downgrades_30d,
-        count(
-            *) filter (
-            where changes.change_type = 'upgrade'
-            and changes.published_at > reference.reference_at - interval 90 day
-        ) as n_upgrades_90d,
-        count(
-            *) filter (
-            where changes.change_type = 'downgrade'
-            and changes.published_at > reference.reference_at - interval 90 day
-        ) as n_downgrades_90d
+        changes.change_type,
+        changes.published_at > reference.reference_at - interval 30 day as is_within_30d,
+        changes.published_at > reference.reference_at - interval 90 day as is_within_90d
     from {{ ref('fct_rating_change') }} as changes
     cross join reference
-    group by changes.scope, changes.target_id
+),
+
+change_summary as (
+    select
+        scope,
+        target_id,
+        count(*) filter (where change_type = 'upgrade' and is_within_30d) as n_upgrades_30d,
+        count(*) filter (where change_type = 'downgrade' and is_within_30d) as n_downgrades_30d,
+        count(*) filter (where change_type = 'upgrade' and is_within_90d) as n_upgrades_90d,
+        count(*) filter (where change_type = 'downgrade' and is_within_90d) as n_downgrades_90d
+    from recent_changes
+    group by scope, target_id
 ),
 
 report_summary as (
